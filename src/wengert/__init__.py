@@ -1,0 +1,120 @@
+"""wengert: automatic differentiation of NumPy-style code.
+
+>>> import wengert as wg
+>>> x = wg.tensor(2.0, dtype=wg.float64, requires_grad=True)
+>>> y = wg.tensor(5.0, dtype=wg.float64, requires_grad=True)
+>>> f = wg.log(x) + x * y - wg.sin(y)
+>>> f.backward()
+>>> x.grad.item(), y.grad.item()
+(5.5, 1.7163378145367738)
+"""
+
+from . import ops as _ops  # registers the primitives and Tensor's methods
+from ._backend import (
+    bool_,
+    complex64,
+    complex128,
+    device,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    is_tensor,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._tensor import Tensor
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.engine import grad
+from .ops.elementwise import (
+    abs,
+    add,
+    astype,
+    clamp,
+    clip,
+    cos,
+    div,
+    eq,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    sub,
+    tan,
+    tanh,
+    where,
+)
+from .ops.index import index_put
+from .ops.linalg import bmm, dot, matmul, mm
+from .ops.reduce import all, amax, amin, any, argmax, argmin, max, mean, min, norm, sum
+from .ops.shape import (
+    broadcast_to,
+    cat,
+    concat,
+    concatenate,
+    expand,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    sum_to,
+    swapaxes,
+    swapdims,
+    t,
+    transpose,
+    unsqueeze,
+)
+
+from . import autograd  # noqa: E402,I001 - after the ops, which it does not need
+
+bool = bool_  # noqa: A001 - PyTorch's names for dtypes
+half, float, double = float16, float32, float64  # noqa: A001
+long, int = int64, int32  # noqa: A001
+cfloat, cdouble = complex64, complex128
+
+__version__ = "0.1.0"

@@ -1,0 +1,109 @@
+"""Arrays, dtypes and devices: the one place that knows what a tensor's data is.
+
+Today every tensor holds a NumPy array (or a NumPy scalar, which NumPy returns
+for 0-d results and which we keep rather than pay for a conversion per op).
+Primitive implementations call NumPy's functions; those dispatch on the array's
+own library through NumPy's protocols (``__array_ufunc__``/``__array_function__``),
+so an array from another library (CuPy) stays where it is. Derivative rules
+never call NumPy directly: they receive a namespace (see ``_primitive``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+ndarray = np.ndarray
+
+# Dtypes under PyTorch's names. They are NumPy dtype objects, so they compare
+# equal to NumPy's spellings (``wg.float32 == np.float32``).
+float16 = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+complex64 = np.dtype("complex64")
+complex128 = np.dtype("complex128")
+int8 = np.dtype("int8")
+int16 = np.dtype("int16")
+int32 = np.dtype("int32")
+int64 = np.dtype("int64")
+uint8 = np.dtype("uint8")
+bool_ = np.dtype("bool")
+
+_FLOAT_KINDS = frozenset("fc")
+
+
+class _DefaultDtype(threading.local):
+    dtype = float32
+
+
+_default = _DefaultDtype()
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype that Python floats and float creation functions produce (float32)."""
+    return _default.dtype
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the dtype for Python floats and float creation functions.
+
+    >>> import wengert as wg
+    >>> wg.set_default_dtype(wg.float64); wg.tensor(1.5).dtype
+    dtype('float64')
+    >>> wg.set_default_dtype(wg.float32)
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating dtypes are allowed, got {dtype}")
+    _default.dtype = dtype
+
+
+def is_differentiable_dtype(dtype) -> bool:
+    """Floating and complex data can carry gradients; integers and bools cannot."""
+    return dtype.kind in _FLOAT_KINDS
+
+
+class device:  # noqa: N801 - PyTorch's name
+    """Where a tensor's data lives. Only ``cpu`` exists today."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, type: str = "cpu"):  # noqa: A002
+        if isinstance(type, device):
+            type = type.type  # noqa: A001
+        if type != "cpu":
+            raise RuntimeError(f"device '{type}' is not available: wengert runs on 'cpu' only")
+        self.type = type
+
+    def __eq__(self, other):
+        return str(self) == str(other)
+
+    def __hash__(self):
+        return hash(self.type)
+
+    def __repr__(self):
+        return f"device(type='{self.type}')"
+
+    def __str__(self):
+        return self.type
+
+
+CPU = device("cpu")
+
+
+def sum_to(x, shape: tuple):
+    """Sum ``x`` down to ``shape``, undoing NumPy broadcasting.
+
+    Broadcasting both prepends axes and stretches size-1 axes; both are summed,
+    the stretched ones with ``keepdims`` so the result has exactly ``shape``.
+    """
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1
+    )
+    if axes:
+        x = x.sum(axis=axes, keepdims=True)
+    return x.reshape(shape) if lead or x.shape != shape else x

@@ -1,0 +1,333 @@
+"""Primitives and ``bind``, the one place where an operation meets the tape.
+
+A ``Primitive`` pairs a forward implementation on raw arrays with ONE
+derivative rule. The rule receives a namespace ``ns``, the output (when
+saved), the saved inputs and the static parameters, and returns one linear
+map per input (see ``autograd.linear``). The same rule serves
+
+* reverse mode: the engine calls ``map.transpose`` on the cotangent, and
+* forward mode: ``bind`` calls ``map.apply`` on the tangents,
+
+and because it is written against ``ns``, it runs on raw arrays when only a
+first derivative is wanted (``ns = FAST``: NumPy, nothing recorded) and on
+tensors when a higher derivative is being built (``ns = DIFF``: each op is
+itself recorded). Broadcasting is undone centrally: ``bind`` notes on the node
+which inputs were broadcast or promoted, the engine sums and casts them back.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ._backend import sum_to as _sum_to_array
+from ._tensor import TENSOR_TYPES, Tensor, _wrap
+from .autograd.grad_mode import _mode
+from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
+from .autograd.node import Node
+
+VALUE = "value"
+"""Save mode: the rule needs this input's value."""
+SPEC = "spec"
+"""Save mode: the rule needs only this input's shape and dtype (an ``ArraySpec``)."""
+
+REGISTRY: dict[str, Primitive] = {}
+
+FAST = SimpleNamespace(sum_to=_sum_to_array)
+"""Rule namespace on raw arrays: each primitive's forward implementation."""
+DIFF = SimpleNamespace()
+"""Rule namespace on tensors: each primitive, recorded (for higher order)."""
+
+
+class Primitive:
+    """An operation the tape knows how to differentiate.
+
+    Args:
+        name: the name shown on the tape and in error messages.
+        impl: ``impl(*arrays, *params) -> array``, the forward computation.
+        rule: the derivative, one function per input (PyTorch's derivatives.yaml
+            has one formula per input too): ``rule[i](ns, out, *saved, *params)``
+            returns the linear map from input ``i``'s perturbation to the
+            output's, a multiplier, or ``None`` for no dependence. Only the
+            inputs that need a derivative are asked. A variadic primitive has
+            one function ``rule(ns, i, out, *saved, *params)``. ``None`` marks
+            a primitive that is not differentiable.
+        save: per input, ``VALUE``, ``SPEC`` or ``None`` (what the rule needs);
+            for a variadic primitive, one mode for every input.
+        save_out: the rule needs the output value.
+        n_params: how many trailing positional arguments are static parameters.
+        broadcasts: inputs may broadcast against each other (the engine sums
+            their gradients back to their shapes).
+        view: the output shares memory with input 0 (it shares its version counter).
+    """
+
+    __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
+                 "view", "variadic")
+
+    def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
+                 broadcasts=False, view=False):
+        if name in REGISTRY:
+            raise ValueError(f"primitive '{name}' is already registered")
+        self.name, self.impl, self.rule = name, impl, rule
+        if isinstance(rule, tuple) and not save:
+            save = (None,) * len(rule)
+        if isinstance(rule, tuple) and len(save) != len(rule):
+            raise ValueError(f"primitive '{name}': {len(rule)} rules but {len(save)} save modes")
+        self.variadic = rule is not None and not isinstance(rule, tuple)
+        self.save = save
+        self.save_out, self.n_params = save_out, n_params
+        self.broadcasts, self.view = broadcasts, view
+        REGISTRY[name] = self
+        setattr(FAST, name, impl)
+        setattr(DIFF, name, self._differentiable_call)
+
+    def _differentiable_call(self, *args):
+        n = len(args) - self.n_params
+        return bind(self, args[:n], args[n:])
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def _save_modes(prim, n):
+    if prim.variadic:
+        return (prim.save,) * n
+    return prim.save if prim.rule is not None else (None,) * n
+
+
+# -- the tape: recording one application ----------------------------------
+
+
+def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
+    """Apply ``prim`` to ``args`` (tensors or raw constants) and record it if needed."""
+    record = False
+    for a in args:
+        if type(a) in TENSOR_TYPES:
+            if a._fw is not None:
+                return _bind_dual(prim, args, params)
+            if a._requires_grad:
+                record = True
+    arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
+    out = prim.impl(*arrays, *params)
+    if record and _mode.enabled and prim.rule is not None:
+        return _record(prim, args, arrays, params, out)
+    result = _wrap(out)
+    if prim.view and getattr(out, "base", None) is not None:
+        result._vc = args[0]._vc
+    return result
+
+
+def _record(prim, args, arrays, params, out) -> Tensor:
+    parents, saved, versions = [], [], []
+    meta = None
+    for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
+        is_tensor = type(a) in TENSOR_TYPES
+        if is_tensor and a._requires_grad:
+            parents.append(a._node or a)
+            if prim.broadcasts:
+                arr = arrays[i]
+                if arr.shape != out.shape or arr.dtype != out.dtype:
+                    if meta is None:
+                        meta = [None] * len(args)
+                    meta[i] = (arr.shape, arr.dtype)
+        else:
+            parents.append(None)
+        if mode is VALUE:
+            saved.append(a)
+            versions.append(a._vc[0] if is_tensor else None)
+        else:
+            saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
+            versions.append(None)
+    result = _wrap(out, None, True)
+    if prim.view and getattr(out, "base", None) is not None:
+        result._vc = args[0]._vc
+    node = Node(prim, tuple(parents), tuple(saved), tuple(versions), params,
+                out if prim.save_out else None,
+                (result._vc, result._vc[0]) if prim.save_out else None,
+                meta)
+    result._node = node
+    return result
+
+
+# -- fast paths for the operators (most of a program's ops) --------------
+
+
+def unary(prim: Primitive, x: Tensor) -> Tensor:
+    """``bind`` for a one-input, parameter-free primitive applied to a tensor."""
+    if x._fw is not None:
+        return _bind_dual(prim, (x,), ())
+    out = prim.impl(x._data)
+    if not (x._requires_grad and _mode.enabled):
+        return _wrap(out)
+    t = _wrap(out, None, True)
+    save_x = prim.save[0] is VALUE
+    t._node = Node(prim, (x._node or x,), (x if save_x else None,),
+                   (x._vc[0] if save_x else None,), (),
+                   out if prim.save_out else None,
+                   (t._vc, 0) if prim.save_out else None, None)
+    return t
+
+
+def binary(prim: Primitive, a, b) -> Tensor:
+    """``bind`` for a two-input elementwise primitive; at least one is a tensor."""
+    ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+    if ta and tb:
+        if a._data.dtype is not b._data.dtype:
+            a, b = promote(a, b)
+    elif ta:
+        b = constant(b, a)
+    else:
+        a = constant(a, b)
+    return bind(prim, (a, b))
+
+
+def promote(a: Tensor, b: Tensor):
+    """PyTorch's type promotion for two tensors: floats win over integers."""
+    da, db = a._data.dtype, b._data.dtype
+    fa, fb = da.kind in "fc", db.kind in "fc"
+    if fa and not fb:
+        return a, b.to(da)
+    if fb and not fa:
+        return a.to(db), b
+    return a, b  # same category: NumPy's promotion agrees with PyTorch's
+
+
+def constant(value, like: Tensor):
+    """A non-tensor operand: Python numbers stay weak (they take the tensor's dtype)."""
+    tv = type(value)
+    if tv is float:
+        if like._data.dtype.kind in "biu":
+            from ._backend import get_default_dtype
+
+            return _wrap(like._data.dtype.type(0) + get_default_dtype().type(value))
+        return value
+    if tv is int or tv is bool:
+        return value
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return constant(value.item(), like)
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (list, tuple)):
+        return np.asarray(value)
+    if isinstance(value, complex):
+        return value
+    raise TypeError(
+        f"unsupported operand type {tv.__name__!r} in an operation with a Tensor: "
+        "use a Tensor, a NumPy array or a Python number"
+    )
+
+
+# -- forward mode -----------------------------------------------------------
+
+
+def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
+    """Bind when some input carries forward-mode tangents.
+
+    Tangents are keyed by level. The highest active level is peeled off: the
+    primal computation (which may carry lower levels, and may be recorded for
+    reverse mode) runs through ``bind`` again, then the rule pushes this
+    level's tangents through the same linear maps the engine transposes.
+    Perturbations of different levels therefore never mix.
+    """
+    from .autograd.grad_mode import _fw_state
+
+    active = _fw_state.levels
+    level = max((k for a in args if type(a) in TENSOR_TYPES and a._fw is not None
+                 for k in a._fw if k in active), default=None)
+    primals = tuple(_without_level(a, level, active) for a in args)
+    out = bind(prim, primals, params)
+    if level is None or prim.rule is None:
+        return out
+    tangents = [a._fw.get(level) if type(a) in TENSOR_TYPES and a._fw is not None else None
+                for a in args]
+    lower_order = any(
+        (type(p) in TENSOR_TYPES and (p._fw is not None or (p._requires_grad and _mode.enabled)))
+        for p in (*primals, *(t for t in tangents if t is not None)))
+    if lower_order:  # the tangent computation must itself be differentiable
+        ns, rule_out, unwrap = DIFF, out, None
+        rule_args = primals
+    else:  # plain forward mode: push raw arrays, record nothing
+        ns, rule_out, unwrap = FAST, out._data, True
+        rule_args = tuple(p._data if type(p) in TENSOR_TYPES else p for p in primals)
+        tangents = [None if t is None else t._data for t in tangents]
+    saved = [rule_args[i] if mode is VALUE else
+             (ArraySpec(rule_args[i]) if mode is SPEC else None)
+             for i, mode in enumerate(_save_modes(prim, len(args)))]
+    out_shape, out_dtype = out._data.shape, out._data.dtype
+    rule_out = rule_out if prim.save_out else None
+    total = None
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        m = input_map(prim, i, ns, rule_out, saved, params)
+        if m is None:
+            continue
+        term = apply_map(ns, m, t)
+        if term.shape != out_shape:
+            term = ns.broadcast_to(term, out_shape)
+        if term.dtype != out_dtype:
+            term = ns.astype(term, out_dtype)
+        total = term if total is None else total + term
+    if total is None:
+        return out
+    if unwrap:
+        total = _wrap(total)
+    out._fw = {**(out._fw or {}), level: total}
+    if out._node is not None and out._node.out is not None:
+        out._node.out_fw = out._fw
+    return out
+
+
+def input_map(prim, i, ns, out, saved, params):
+    """The linear map of input ``i`` of ``prim``, from its rule."""
+    if prim.variadic:
+        return prim.rule(ns, i, out, *saved, *params)
+    return prim.rule[i](ns, out, *saved, *params)
+
+
+class ArraySpec:
+    """What a rule saved of an input when it needs only its shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, x):
+        if type(x) in TENSOR_TYPES:
+            x = x._data
+        self.shape = getattr(x, "shape", ())
+        self.dtype = getattr(x, "dtype", None)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+
+def _without_level(a, level, active):
+    """``a`` with the tangent of ``level`` (and of finished levels) removed."""
+    if type(a) not in TENSOR_TYPES or a._fw is None:
+        return a
+    rest = {k: v for k, v in a._fw.items() if k != level and k in active}
+    t = _wrap(a._data, a._node, a._requires_grad)
+    t._vc = a._vc
+    t._fw = rest or None
+    return t
+
+
+def apply_map(ns, m, t):
+    """Push tangent ``t`` through the linear map (or multiplier) ``m``: a JVP."""
+    if m is IDENTITY:
+        return t
+    if type(m) in LINEAR_MAP_TYPES:
+        return m.apply(ns, t)
+    return t * m
+
+
+def transpose_map(ns, m, ct):
+    """Pull cotangent ``ct`` back through the linear map (or multiplier) ``m``: a VJP."""
+    if m is IDENTITY:
+        return ct
+    if m is NEGATE:
+        return -ct
+    if type(m) in LINEAR_MAP_TYPES:
+        return m.transpose(ns, ct)
+    return ct * m

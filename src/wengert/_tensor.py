@@ -1,0 +1,345 @@
+"""``Tensor``: an array that remembers how it was computed.
+
+The math methods and operators (``+``, ``sin``, ``sum``, ``__getitem__``, ...)
+are attached by the modules in ``wengert.ops``, each next to the primitive
+that implements it, so that an op lives in one block in one file.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import _backend
+from .autograd.grad_mode import _mode
+
+_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False}
+
+
+class Tensor:
+    """A multi-dimensional array that records the operations run on it.
+
+    Create tensors with :func:`wengert.tensor` and friends. A tensor that
+    ``requires_grad`` is a *leaf* of the computation; results computed from it
+    carry a ``grad_fn`` (the tape entry that made them), and
+    :meth:`backward` fills the ``.grad`` of the leaves.
+
+    >>> import wengert as wg
+    >>> x = wg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    # _data: the array. _node: the tape entry that produced it (None for a
+    # leaf). _vc: version counter, a one-element list shared with views.
+    # _fw: forward-mode tangents, {level: Tensor}, or None. The rest are read
+    # rarely and default through __getattr__, so creating a tensor on the hot
+    # path sets only five slots.
+    __slots__ = (
+        "_data", "_node", "_requires_grad", "_vc", "_fw",
+        "_grad", "_hooks", "_retains_grad", "__weakref__",
+    )
+
+    __array_priority__ = 1000
+    # NumPy defers binary operators to us (``np.float64(2) * t`` calls
+    # ``t.__rmul__``) instead of converting the tensor to an array.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None):
+        from ._creation import _as_array
+
+        self._data = _as_array(data, dtype)
+        self._node = None
+        self._requires_grad = False
+        self._vc = [0]
+        self._fw = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __getattr__(self, name):
+        try:
+            return _LAZY_DEFAULTS[name]
+        except KeyError:
+            raise AttributeError(f"'Tensor' object has no attribute '{name}'") from None
+
+    __hash__ = object.__hash__
+
+    # -- basic attributes ---------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    def size(self, dim: int | None = None):
+        """The shape, or one of its sizes (PyTorch's ``size``)."""
+        return self._data.shape if dim is None else self._data.shape[dim]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> _backend.device:
+        return _backend.CPU
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    def __len__(self) -> int:
+        if not self._data.ndim:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self._data)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded operation."""
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        """The tape entry (``Node``) that produced this tensor, or None for a leaf."""
+        return self._node
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's data (or a view's) was changed in place."""
+        return self._vc[0]
+
+    # -- requires_grad ------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set whether gradients are recorded for this leaf; returns ``self``."""
+        if self._node is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "requires_grad_(False): this tensor is not a leaf (it was computed from "
+                "tensors that require grad). Use .detach() to get a tensor without history."
+            )
+        if requires_grad and not _backend.is_differentiable_dtype(self._data.dtype):
+            raise RuntimeError(
+                f"requires_grad=True needs a floating or complex dtype, but this tensor has "
+                f"dtype {self._data.dtype}. Only floating point tensors can require gradients: "
+                f"convert first, e.g. x.to(wg.float32).requires_grad_()."
+            )
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    # -- grad ---------------------------------------------------------------
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient of a leaf (or of a tensor that ``retain_grad()``)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
+                )
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
+        if self._node is None:
+            if not self._requires_grad:
+                raise RuntimeError("retain_grad() on a tensor that does not require grad")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        self._node.register_hook(_RetainGrad(self))
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with this tensor's gradient during backward.
+
+        The hook may return a new gradient to use instead. Returns a handle
+        with ``remove()``.
+
+        >>> import wengert as wg
+        >>> x = wg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> x.sum().backward(); x.grad
+        tensor([10., 10.])
+        """
+        from .autograd.node import _RemovableHandle
+
+        if not self._requires_grad:
+            raise RuntimeError("register_hook on a tensor that does not require grad")
+        if self._node is not None:
+            return self._node.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    # -- leaving the graph --------------------------------------------------
+    def detach(self) -> Tensor:
+        """The same data (shared, with the same version counter), without history."""
+        out = _wrap(self._data)
+        out._vc = self._vc
+        return out
+
+    def detach_(self) -> Tensor:
+        """Make this tensor a leaf that does not require grad, in place."""
+        self._node = None
+        self._requires_grad = False
+        self._fw = None
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The data as a new tensor without history; changes to it are not tracked."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    # -- conversion ---------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (shared memory where possible)."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "numpy() on a tensor that requires grad would silently drop its gradient. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return np.asarray(self._data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"item(): a Tensor with {self._data.size} elements cannot be converted to a "
+                "Python scalar; index it first or use .tolist()"
+            )
+        return self._data.item() if self._data.ndim == 0 else self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of a Tensor with {self._data.size} values is ambiguous: "
+                "use .any() or .all(), or compare a single element"
+            )
+        return bool(self._data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
+        return int(self.item())
+
+    def __iter__(self):
+        if not self._data.ndim:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
+
+    def __repr__(self) -> str:
+        body = np.array2string(
+            np.asarray(self._data), separator=", ", precision=4, prefix="tensor(",
+            floatmode="maxprec_equal",
+        )
+        extras = []
+        if self._data.dtype not in (_backend.get_default_dtype(), _backend.int64, _backend.bool_):
+            extras.append(f"dtype={self._data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node!r}")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # -- backward -----------------------------------------------------------
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        Args:
+            gradient: the cotangent to start from; required unless ``self``
+                has one element (``backward(gradient=ones)`` sums a vector
+                output's contributions).
+            retain_graph: keep the tape so backward can run through it again
+                (defaults to ``create_graph``).
+            create_graph: record the backward pass itself, so the gradients
+                can be differentiated again (higher-order derivatives).
+            inputs: accumulate only into these tensors.
+        """
+        from .autograd.engine import backward
+
+        backward((self,), None if gradient is None else (gradient,), retain_graph,
+                 create_graph, inputs)
+
+
+def _wrap(data, node=None, requires_grad=False) -> Tensor:
+    """Make a tensor around ``data`` without checks: the hot path's constructor."""
+    t = _new(Tensor)
+    t._data = data
+    t._node = node
+    t._requires_grad = requires_grad
+    t._vc = [0]
+    t._fw = None
+    return t
+
+
+_new = object.__new__
+
+
+class _RetainGrad:
+    """The hook ``retain_grad()`` installs: store the incoming gradient as ``.grad``."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, tensor: Tensor):
+        self.ref = weakref.ref(tensor)
+
+    def __call__(self, grad):
+        t = self.ref()
+        if t is not None:
+            if t._grad is None:
+                t._grad = grad if _mode.enabled else grad.detach()
+            else:
+                t._grad = t._grad + grad
+        return None
+
+
+TENSOR_TYPES = {Tensor}
+"""Tensor and its subclasses (``nn.Parameter``): a set lookup is cheaper than isinstance."""
+
+
+def _register_subclass(cls) -> None:
+    TENSOR_TYPES.add(cls)
+
+
+Tensor.__init_subclass__ = classmethod(lambda cls, **kw: _register_subclass(cls))

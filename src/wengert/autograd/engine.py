@@ -1,0 +1,336 @@
+"""The reverse-mode engine: walk the tape backwards, applying each rule's adjoint.
+
+Iterative throughout (a million-op chain needs no recursion). Nodes are
+processed in decreasing creation order, which is a reverse topological order
+because a node's inputs always exist before it; that order also fixes the order
+in which contributions to a reused value are summed, so results are
+reproducible bit for bit. A node's cotangent is complete when its turn comes,
+because every node that consumes it was created later and has run already.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+import numpy as np
+
+from .._primitive import DIFF, FAST, input_map, transpose_map
+from .._tensor import TENSOR_TYPES, Tensor, _wrap
+from .grad_mode import _mode
+from .node import Node
+
+_by_seq = attrgetter("seq")
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate gradients of ``tensors`` into the ``.grad`` of leaves (``Tensor.backward``)."""
+    tensors = _as_tuple(tensors)
+    targets = None if inputs is None else _as_tuple(inputs)
+    if targets is not None and not targets:
+        raise RuntimeError("backward(inputs=...) got an empty sequence of inputs")
+    _run(tensors, grad_tensors, retain_graph, create_graph, targets, accumulate=True,
+         allow_unused=True, caller="backward")
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    The seeds' ``grad(l, [x, y])`` and PyTorch's ``torch.autograd.grad``.
+
+    Args:
+        outputs: a tensor or sequence of tensors to differentiate.
+        inputs: a tensor or sequence of tensors (leaves or intermediate results).
+        grad_outputs: cotangents for the outputs; may be omitted for outputs
+            with one element.
+        retain_graph: keep the tape for another pass (defaults to ``create_graph``).
+        create_graph: record this pass so the result can be differentiated again.
+        allow_unused: return ``None`` for an input the outputs do not depend on,
+            instead of raising.
+
+    >>> import wengert as wg
+    >>> x = wg.tensor(2.0, dtype=wg.float64, requires_grad=True)
+    >>> y = wg.tensor(5.0, dtype=wg.float64, requires_grad=True)
+    >>> f = wg.log(x) + x * y - wg.sin(y)
+    >>> dx, dy = wg.grad(f, [x, y])
+    >>> float(dx), float(dy)
+    (5.5, 1.7163378145367738)
+    """
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("grad() got an empty sequence of inputs")
+    for i, t in enumerate(inputs):
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"grad(): input {i} (shape {t.shape}) does not require grad. Create it with "
+                "requires_grad=True (or call .requires_grad_()) before computing the outputs."
+            )
+    return _run(_as_tuple(outputs), grad_outputs, retain_graph, create_graph, inputs,
+                accumulate=False, allow_unused=allow_unused, caller="grad")
+
+
+def _as_tuple(x) -> tuple:
+    if type(x) in TENSOR_TYPES:
+        return (x,)
+    if isinstance(x, (list, tuple)):
+        for i, t in enumerate(x):
+            if type(t) not in TENSOR_TYPES:
+                raise TypeError(f"expected a sequence of Tensors, element {i} is "
+                                f"{type(t).__name__}")
+        return tuple(x)
+    raise TypeError(f"expected a Tensor or a sequence of Tensors, got {type(x).__name__}")
+
+
+def _seeds(outputs, grad_outputs, create_graph, caller):
+    """Validate outputs and their cotangents; return ``[(edge, cotangent)]``."""
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    else:
+        grad_outputs = (grad_outputs,) if type(grad_outputs) in TENSOR_TYPES else tuple(
+            grad_outputs)
+        if len(grad_outputs) != len(outputs):
+            raise RuntimeError(f"{caller}: got {len(grad_outputs)} gradients for "
+                               f"{len(outputs)} outputs")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"{caller}: element {i} of the outputs does not require grad and has no "
+                "grad_fn: nothing that requires grad was used to compute it (or it was "
+                "computed under no_grad)."
+            )
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError(
+                    f"{caller}: grad can be implicitly created only for outputs with one "
+                    f"element, but output {i} has shape {out.shape}. Pass the cotangent, e.g. "
+                    f"y.backward(gradient=wg.ones_like(y)), or reduce first (y.sum().backward())."
+                )
+            g = _wrap(np.ones(out._data.shape, out._data.dtype))
+        elif type(g) not in TENSOR_TYPES:
+            g = _wrap(np.asarray(g, dtype=out._data.dtype))
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"{caller}: the gradient for output {i} has shape {g.shape}, but the output "
+                f"has shape {out.shape}; they must match."
+            )
+        seeds.append((out._node or out, g if create_graph else g._data))
+    return seeds
+
+
+def _collect(roots, caller) -> list[Node]:
+    """Every node reachable from ``roots``, in reverse topological order."""
+    seen = set()
+    stack = [r for r in roots if type(r) is Node]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        if node.parents is None:
+            raise RuntimeError(
+                f"{caller}: trying to backward through the graph a second time: the tape "
+                f"entry for '{node.prim.name}' was freed by an earlier backward pass. Pass "
+                "retain_graph=True to the first backward() or grad() if you need to go "
+                "through the graph again."
+            )
+        seen.add(node)
+        for p in node.parents:
+            if type(p) is Node and p not in seen:
+                stack.append(p)
+    return sorted(seen, key=_by_seq, reverse=True)
+
+
+def _prune(order, targets) -> set:
+    """Nodes whose rule must run to reach ``targets`` (PyTorch's ``exec_info``)."""
+    needed = set()
+    wanted = set(targets)
+    for node in reversed(order):  # parents first
+        for p in node.parents:
+            if p is not None and (p in needed or p in wanted):
+                needed.add(node)
+                break
+    return needed
+
+
+def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
+         allow_unused, caller):
+    if retain_graph is None:
+        retain_graph = create_graph
+    seeds = _seeds(outputs, grad_outputs, create_graph, caller)
+    order = _collect([e for e, _ in seeds], caller)
+
+    # Where to capture each target's gradient: a leaf collects what flows into
+    # it; a non-leaf target is read off its node's incoming cotangent.
+    capture_nodes = {}
+    target_edges = needed = wanted = None
+    if targets is not None:
+        target_edges = [t._node or t for t in targets]
+        capture_nodes = {e: None for e in target_edges if type(e) is Node}
+        needed = _prune(order, target_edges)  # nodes whose rule must run
+        wanted = needed | set(target_edges)  # edges that must receive a cotangent
+
+    ns = DIFF if create_graph else FAST
+    cts: dict = {}  # pending cotangents, by node or leaf tensor
+    for edge, g in seeds:
+        prev = cts.get(edge)
+        cts[edge] = g if prev is None else prev + g
+
+    prev_mode = _mode.enabled
+    _mode.enabled = create_graph
+    try:
+        for node in order:
+            ct = cts.pop(node, None)
+            if node.hooks is not None and ct is not None:
+                ct = _run_hooks(node.hooks, ct, create_graph)
+            if node in capture_nodes:
+                capture_nodes[node] = ct
+            if ct is None or (needed is not None and node not in needed):
+                if not retain_graph:
+                    _free(node)
+                continue
+            _backward_node(node, ct, ns, create_graph, cts, wanted)
+            if not retain_graph:
+                _free(node)
+    finally:
+        _mode.enabled = prev_mode
+
+    if not accumulate:
+        return _gather(targets, target_edges, cts, capture_nodes, create_graph,
+                       allow_unused)
+    for t, edge in zip(targets or (), target_edges or ()):
+        if type(edge) is Node and capture_nodes[edge] is not None:
+            cts[t] = capture_nodes[edge]  # backward(inputs=[non-leaf]) fills its .grad
+    _accumulate_leaves(cts, create_graph, {id(g) for _, g in seeds})
+    return None
+
+
+def _backward_node(node, ct, ns, create_graph, cts, wanted):
+    """Run one node's rule on its cotangent and pass the results to its inputs."""
+    prim = node.prim
+    saved = _unpack_saved(node, create_graph)
+    out = None
+    if prim.save_out:
+        out = node.out
+        if create_graph:
+            out = _wrap(out, node, True)
+            out._vc = node.out_version[0]
+            out._fw = node.out_fw
+    params, meta = node.params, node.meta
+    for i, parent in enumerate(node.parents):
+        if parent is None or (wanted is not None and parent not in wanted):
+            continue
+        m = input_map(prim, i, ns, out, saved, params)
+        if m is None:
+            continue
+        g = transpose_map(ns, m, ct)
+        if meta is not None and meta[i] is not None:
+            shape, dtype = meta[i]
+            g = ns.sum_to(g, shape)
+            if g.dtype != dtype:
+                g = ns.astype(g, dtype)
+        prev = cts.get(parent)
+        cts[parent] = g if prev is None else prev + g
+
+
+def _unpack_saved(node, create_graph):
+    """The rule's arguments: saved values, checked against in-place changes."""
+    saved = node.saved
+    versions = node.versions
+    args = list(saved)
+    for i, v in enumerate(versions):
+        if v is None:
+            continue
+        t = saved[i]
+        if t._vc[0] != v:
+            raise RuntimeError(_modified_message(node, f"input {i}", t._data, t._vc[0], v))
+        if not create_graph:
+            args[i] = t._data
+    if node.out_version is not None:
+        counter, expected = node.out_version
+        if counter[0] != expected:
+            raise RuntimeError(_modified_message(node, "its output", node.out, counter[0],
+                                                 expected))
+    return args
+
+
+def _modified_message(node, what, data, now, expected):
+    return (
+        f"one of the values needed for gradient computation has been modified by an in-place "
+        f"operation: {what} of '{node.prim.name}' (shape {tuple(data.shape)}, dtype "
+        f"{data.dtype}) is at version {now}; expected version {expected}. Fix: change a copy "
+        "(x = x.clone()) or do the in-place change after backward."
+    )
+
+
+def _free(node):
+    node.parents = None
+    node.saved = None
+    node.out = None
+
+
+def _run_hooks(hooks, ct, create_graph):
+    g = ct if create_graph else _wrap(ct)
+    for hook in tuple(hooks):
+        r = hook(g)
+        if r is not None:
+            if r.shape != g.shape:
+                raise RuntimeError(f"hook {hook!r} returned a gradient of shape {r.shape}; "
+                                   f"expected {g.shape}")
+            g = r
+    return g if create_graph else g._data
+
+
+def _owned(g, handed_out: set):
+    """A gradient array the leaf may keep and later add to in place."""
+    if isinstance(g, np.ndarray) and (g.base is not None or id(g) in handed_out
+                                      or not g.flags.writeable):
+        g = g.copy()
+    handed_out.add(id(g))
+    return g
+
+
+def _accumulate_leaves(cts, create_graph, handed_out: set):
+    """Add each leaf's gradient into its ``.grad`` (PyTorch's AccumulateGrad)."""
+    for leaf, g in cts.items():
+        if type(leaf) is Node:  # a pruned branch that received a cotangent
+            continue
+        if leaf._hooks is not None:
+            g = _run_hooks(leaf._hooks, g, create_graph)
+        if create_graph:
+            leaf._grad = g if leaf._grad is None else leaf._grad + g
+            continue
+        if g.dtype != leaf._data.dtype:
+            g = g.astype(leaf._data.dtype)
+        old = leaf._grad
+        if old is None:
+            leaf._grad = _wrap(_owned(g, handed_out))
+        elif old._requires_grad or not isinstance(old._data, np.ndarray):
+            leaf._grad = old + _wrap(g) if old._requires_grad else _wrap(old._data + g)
+        else:
+            np.add(old._data, g, out=old._data)
+            old._vc[0] += 1
+
+
+def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
+    result = []
+    for i, (t, edge) in enumerate(zip(targets, edges)):
+        g = capture_nodes.get(edge) if type(edge) is Node else cts.get(edge)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad(): input {i} (shape {t.shape}) was not used to compute the outputs "
+                    "(its gradient is undefined). Pass allow_unused=True to get None for it."
+                )
+            result.append(None)
+            continue
+        if not create_graph:
+            if g.dtype != t._data.dtype:
+                g = g.astype(t._data.dtype)
+            g = _wrap(g)
+        elif g.dtype != t._data.dtype:
+            g = g.to(t._data.dtype)
+        result.append(g)
+    return tuple(result)
+
+
+__all__ = ["backward", "grad", "Tensor"]

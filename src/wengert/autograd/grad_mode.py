@@ -1,0 +1,97 @@
+"""Grad mode: whether operations are recorded on the tape. Thread-local."""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad are being recorded."""
+    return _mode.enabled
+
+
+class _Switch:
+    """Set grad mode to ``_target`` inside a ``with`` block, restore it after.
+
+    Instances also decorate functions: each call runs in a fresh switch, so one
+    decorated function can be re-entered and used from several threads.
+    """
+
+    _target: bool
+
+    def __enter__(self):
+        self._prev = _mode.enabled
+        _mode.enabled = self._target
+
+    def __exit__(self, *exc):
+        _mode.enabled = self._prev
+
+    def __call__(self, fn):
+        target = self._target
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            switch = _Switch()
+            switch._target = target
+            with switch:
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_Switch):  # noqa: N801 - PyTorch's name
+    """Stop recording: results of operations do not require grad.
+
+    >>> import wengert as wg
+    >>> x = wg.tensor([1.0], requires_grad=True)
+    >>> with wg.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    _target = False
+
+
+class enable_grad(_Switch):  # noqa: N801
+    """Record again inside a ``no_grad`` region."""
+
+    _target = True
+
+
+class set_grad_enabled(_Switch):  # noqa: N801
+    """Switch recording on or off: as a call, a context manager or a decorator.
+
+    As in PyTorch, the call itself sets the mode; a ``with`` block restores the
+    previous mode on exit; used as a decorator it leaves the mode as it was.
+    """
+
+    def __init__(self, mode: bool):
+        self._target = bool(mode)
+        self._prev = _mode.enabled
+        _mode.enabled = self._target
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        _mode.enabled = self._prev
+        return super().__call__(fn)
+
+
+class _ForwardLevels(threading.local):
+    """The stack of open ``forward_ad.dual_level`` contexts of this thread."""
+
+    def __init__(self):
+        self.levels: list[int] = []
+
+
+_fw_state = _ForwardLevels()

@@ -1,0 +1,370 @@
+"""Elementwise primitives: arithmetic, transcendental functions, selection.
+
+Each block declares a primitive with its forward implementation and its
+derivative rule (one function per input, returning a multiplier or a linear
+map), then its public function. Rules compute with ``ns`` and Python
+operators only, so they serve both the fast first-order path and recorded
+higher-order differentiation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._primitive import SPEC, VALUE, Primitive, binary, bind, unary
+from .._tensor import Tensor
+from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
+from ._registry import method, tensor_arg
+
+# -- arithmetic --------------------------------------------------------------
+
+add_p = Primitive("add", np.add, broadcasts=True,
+                  rule=(lambda ns, out, x, y: IDENTITY,
+                        lambda ns, out, x, y: IDENTITY))
+
+sub_p = Primitive("sub", np.subtract, broadcasts=True,
+                  rule=(lambda ns, out, x, y: IDENTITY,
+                        lambda ns, out, x, y: NEGATE))
+
+mul_p = Primitive("mul", np.multiply, save=(VALUE, VALUE), broadcasts=True,
+                  rule=(lambda ns, out, x, y: y,
+                        lambda ns, out, x, y: x))
+
+div_p = Primitive("div", np.true_divide, save=(None, VALUE), save_out=True, broadcasts=True,
+                  rule=(lambda ns, out, x, y: DivideBy(y),
+                        lambda ns, out, x, y: -(out / y)))
+
+neg_p = Primitive("neg", np.negative, save=(None,),
+                  rule=(lambda ns, out, x: NEGATE,))
+
+
+def _pow_dx(ns, out, x, y):
+    if type(y) in (int, float):
+        if y == 0:
+            return None
+        return 2 * x if y == 2 else y * x ** (y - 1)
+    return ns.where(y == 0, 0, y * x ** (y - 1))
+
+
+def _pow_dy(ns, out, x, y):
+    # 0 ** y is 0 for every y > 0: its slope in y is 0, not 0 * log(0) = nan.
+    return ns.where((x == 0) & (y >= 0), 0, out * ns.log(x))
+
+
+pow_p = Primitive("pow", np.power, save=(VALUE, VALUE), save_out=True, broadcasts=True,
+                  rule=(_pow_dx, _pow_dy))
+
+
+def add(input, other, *, alpha=1) -> Tensor:  # noqa: A002
+    """``input + alpha * other``, broadcasting.
+
+    >>> import wengert as wg
+    >>> wg.add(wg.tensor([1.0, 2.0]), 1.0)
+    tensor([2., 3.])
+    """
+    if alpha != 1:
+        other = mul(other, alpha)
+    return binary(add_p, tensor_arg(input), other)
+
+
+def sub(input, other, *, alpha=1) -> Tensor:  # noqa: A002
+    """``input - alpha * other``, broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return binary(sub_p, tensor_arg(input), other)
+
+
+def mul(input, other) -> Tensor:  # noqa: A002
+    """``input * other``, broadcasting."""
+    return binary(mul_p, tensor_arg(input), other)
+
+
+def div(input, other) -> Tensor:  # noqa: A002
+    """``input / other`` (true division), broadcasting."""
+    return binary(div_p, tensor_arg(input), other)
+
+
+def neg(input) -> Tensor:  # noqa: A002
+    """``-input``."""
+    return unary(neg_p, tensor_arg(input))
+
+
+def pow(input, exponent) -> Tensor:  # noqa: A001, A002
+    """``input ** exponent``; either may be a tensor.
+
+    At ``0 ** y`` the derivative in ``y`` is taken as 0 (not ``nan``), as in PyTorch.
+    """
+    if not isinstance(input, Tensor):
+        return binary(pow_p, input, tensor_arg(exponent))
+    return binary(pow_p, input, exponent)
+
+
+Tensor.__add__ = lambda self, other: binary(add_p, self, other)
+Tensor.__sub__ = lambda self, other: binary(sub_p, self, other)
+Tensor.__mul__ = lambda self, other: binary(mul_p, self, other)
+Tensor.__truediv__ = lambda self, other: binary(div_p, self, other)
+Tensor.__pow__ = lambda self, other: binary(pow_p, self, other)
+Tensor.__radd__ = lambda self, other: binary(add_p, other, self)
+Tensor.__rsub__ = lambda self, other: binary(sub_p, other, self)
+Tensor.__rmul__ = lambda self, other: binary(mul_p, other, self)
+Tensor.__rtruediv__ = lambda self, other: binary(div_p, other, self)
+Tensor.__rpow__ = lambda self, other: binary(pow_p, other, self)
+Tensor.__neg__ = neg
+Tensor.__pos__ = lambda self: self
+for _f in (add, sub, mul, div, neg, pow):
+    method(_f.__name__)(_f)
+method("multiply")(mul)
+method("divide", "true_divide")(div)
+method("subtract")(sub)
+method("negative")(neg)
+
+
+# -- unary functions ---------------------------------------------------------
+# (name, forward, saves x?, saves out?, derivative d out / d x, description)
+
+
+def _sigmoid(x):
+    # exp(-log(1 + exp(-x))) stays accurate for large |x| in both directions.
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+_UNARY = [
+    ("exp", np.exp, False, True, lambda ns, y, x: y, "e raised to each element"),
+    ("log", np.log, True, False, lambda ns, y, x: DivideBy(x), "natural logarithm"),
+    ("sin", np.sin, True, False, lambda ns, y, x: ns.cos(x), "sine"),
+    ("cos", np.cos, True, False, lambda ns, y, x: -ns.sin(x), "cosine"),
+    ("tan", np.tan, False, True, lambda ns, y, x: 1 + y * y, "tangent"),
+    ("tanh", np.tanh, False, True, lambda ns, y, x: 1 - y * y, "hyperbolic tangent"),
+    ("sigmoid", _sigmoid, False, True, lambda ns, y, x: y * (1 - y),
+     "logistic sigmoid 1 / (1 + exp(-x)), computed stably"),
+    ("relu", _relu, False, True, lambda ns, y, x: Mask(y > 0),
+     "max(x, 0); the derivative at 0 is 0"),
+    ("sqrt", np.sqrt, False, True, lambda ns, y, x: DivideBy(2 * y), "square root"),
+    ("abs", np.abs, True, False, lambda ns, y, x: ns.sign(x),
+     "absolute value; the derivative at 0 is 0"),
+    ("sign", np.sign, False, False, lambda ns, y, x: None,
+     "-1, 0 or 1 by sign (derivative 0 everywhere)"),
+]
+
+
+def _make_unary(name, impl, saves_x, saves_out, derivative, description):
+    prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
+                     rule=(derivative,))
+
+    def fn(input) -> Tensor:  # noqa: A002
+        return unary(prim, tensor_arg(input))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Elementwise {description}.\n\n"
+                  f"    >>> import wengert as wg\n"
+                  f"    >>> x = wg.tensor([0.5, 1.0], requires_grad=True)\n"
+                  f"    >>> wg.{name}(x).sum().backward()  # x.grad holds d{name}/dx\n")
+    method(name)(fn)
+    return prim, fn
+
+
+for _spec in _UNARY:
+    globals()[_spec[0] + "_p"], globals()[_spec[0]] = _make_unary(*_spec)
+Tensor.__abs__ = globals()["abs"]
+method("absolute")(globals()["abs"])
+
+
+# -- binary selections -------------------------------------------------------
+
+
+def _tie_split(ns, a, b):
+    """d max(a, b) / da: 1 where ``a`` wins, 1/2 on a tie, 0 where it loses (as PyTorch)."""
+    return ns.astype((a > b) + 0.5 * (a == b), a.dtype)
+
+
+maximum_p = Primitive("maximum", np.maximum, save=(VALUE, VALUE), broadcasts=True,
+                      rule=(lambda ns, out, x, y: _tie_split(ns, x, y),
+                            lambda ns, out, x, y: _tie_split(ns, y, x)))
+
+minimum_p = Primitive("minimum", np.minimum, save=(VALUE, VALUE), broadcasts=True,
+                      rule=(lambda ns, out, x, y: _tie_split(ns, y, x),
+                            lambda ns, out, x, y: _tie_split(ns, x, y)))
+
+
+def maximum(input, other) -> Tensor:  # noqa: A002
+    """Elementwise maximum; on ties the gradient is split evenly."""
+    return binary(maximum_p, tensor_arg(input), other)
+
+
+def minimum(input, other) -> Tensor:  # noqa: A002
+    """Elementwise minimum; on ties the gradient is split evenly."""
+    return binary(minimum_p, tensor_arg(input), other)
+
+
+method("maximum")(maximum)
+method("minimum")(minimum)
+
+where_p = Primitive("where", np.where, save=(VALUE, None, None), broadcasts=True,
+                    rule=(lambda ns, out, c, a, b: None,
+                          lambda ns, out, c, a, b: Mask(c),
+                          lambda ns, out, c, a, b: Mask(ns.logical_not(c))))
+
+
+def where(condition, input, other) -> Tensor:  # noqa: A002
+    """``input`` where ``condition`` holds, else ``other`` (broadcasting).
+
+    The gradient flows only to the chosen side; the other side receives exact
+    zeros, even where its own derivative would be inf or nan.
+    """
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if c.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {c.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = tensor_arg(input)  # noqa: A001
+    if isinstance(input, Tensor) and isinstance(other, Tensor) \
+            and input.dtype != other.dtype:
+        from .._primitive import promote
+
+        input, other = promote(input, other)  # noqa: A001
+    return bind(where_p, (c, input, other))
+
+
+Tensor.where = lambda self, condition, other: where(condition, self, other)
+
+
+def _clamp_mask(ns, out, x, lo, hi):
+    if lo is None:
+        return Mask(x <= hi)
+    if hi is None:
+        return Mask(x >= lo)
+    return Mask((x >= lo) & (x <= hi))
+
+
+clamp_p = Primitive("clamp", np.clip, save=(VALUE,), n_params=2, rule=(_clamp_mask,))
+
+
+def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
+    """Limit values to ``[min, max]``; the gradient passes where ``min <= x <= max``.
+
+    ``min``/``max`` may be numbers or tensors (then gradients reach them too).
+    """
+    input = tensor_arg(input)  # noqa: A001
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input if min is None else maximum(input, min)
+        return out if max is None else minimum(out, max)
+    return bind(clamp_p, (input,), (min, max))
+
+
+clip = clamp
+method("clamp", "clip")(clamp)
+
+
+# -- dtype conversion --------------------------------------------------------
+
+
+def _cast_rule(ns, out, x, dtype):
+    return _Cast(x.dtype, dtype)
+
+
+class _Cast(LinearMap):
+    """``t -> t.astype(to)``: its adjoint casts back (real part for complex -> real)."""
+
+    __slots__ = ("src", "dst")
+
+    def __init__(self, src, dst):
+        self.src, self.dst = src, dst
+
+    def apply(self, ns, t):
+        return ns.astype(t, self.dst)
+
+    def transpose(self, ns, ct):
+        return ns.astype(ct, self.src)
+
+
+astype_p = Primitive("astype", lambda x, dtype: x.astype(dtype), save=(SPEC,), n_params=1,
+                     rule=(_cast_rule,))
+
+
+def astype(input, dtype) -> Tensor:  # noqa: A002
+    """``input`` converted to ``dtype`` (differentiable between floating dtypes)."""
+    input = tensor_arg(input)  # noqa: A001
+    dtype = np.dtype(dtype)
+    if input.dtype == dtype:
+        return input
+    out = bind(astype_p, (input,), (dtype,))
+    if out._requires_grad and dtype.kind not in "fc":
+        out = out.detach()  # integers carry no gradient
+    return out
+
+
+@method()
+def to(self, *args, dtype=None, device=None, copy=False) -> Tensor:
+    """Convert dtype (``t.to(wg.float64)``); a device argument must be ``'cpu'``."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, str) or type(a).__name__ == "device":
+            from .._creation import _check_device
+
+            _check_device(a)
+        else:
+            dtype = a
+    out = self if dtype is None else astype(self, dtype)
+    return out.clone() if copy and out is self else out
+
+
+method("type")(lambda self, dtype=None: str(self.dtype) if dtype is None else astype(self, dtype))
+Tensor.float = lambda self: astype(self, np.float32)
+Tensor.double = lambda self: astype(self, np.float64)
+Tensor.half = lambda self: astype(self, np.float16)
+Tensor.long = lambda self: astype(self, np.int64)
+Tensor.int = lambda self: astype(self, np.int32)
+Tensor.bool = lambda self: astype(self, np.bool_)
+
+
+# -- comparisons and logic (not differentiable: results are bool) -----------
+
+_COMPARISONS = [
+    ("eq", np.equal, "__eq__"), ("ne", np.not_equal, "__ne__"), ("lt", np.less, "__lt__"),
+    ("le", np.less_equal, "__le__"), ("gt", np.greater, "__gt__"),
+    ("ge", np.greater_equal, "__ge__"), ("logical_and", np.logical_and, "__and__"),
+    ("logical_or", np.logical_or, "__or__"), ("logical_xor", np.logical_xor, "__xor__"),
+]
+
+for _name, _impl, _dunder in _COMPARISONS:
+    _prim = Primitive(_name, _impl)
+
+    def _compare(input, other, _prim=_prim) -> Tensor:  # noqa: A002
+        return binary(_prim, tensor_arg(input), other)
+
+    _compare.__name__ = _compare.__qualname__ = _name
+    _compare.__doc__ = f"Elementwise ``{_name}`` (bool result, not differentiable)."
+    globals()[_name] = _compare
+    method(_name)(_compare)
+    setattr(Tensor, _dunder, _compare)
+Tensor.__rand__ = Tensor.__and__
+Tensor.__ror__ = Tensor.__or__
+Tensor.__rxor__ = Tensor.__xor__
+method("greater")(globals()["gt"])
+method("less")(globals()["lt"])
+method("equal_elementwise")(globals()["eq"])
+
+logical_not_p = Primitive("logical_not", np.logical_not)
+
+
+def logical_not(input) -> Tensor:  # noqa: A002
+    """Elementwise not (bool result)."""
+    return unary(logical_not_p, tensor_arg(input))
+
+
+method("logical_not")(logical_not)
+
+
+def _invert(self):
+    if self.dtype.kind not in "biu":
+        raise TypeError(f"~ (bitwise not) needs a bool or integer tensor, not {self.dtype}")
+    return logical_not(self) if self.dtype == np.bool_ else Tensor(np.invert(self._data))
+
+
+Tensor.__invert__ = _invert

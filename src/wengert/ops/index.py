@@ -1,0 +1,143 @@
+"""Indexing: ``x[index]`` (getitem), its adjoint (scatter-add) and ``x[index] = v``.
+
+Every index NumPy understands works: integers, slices, ``None``, ``...``,
+integer arrays (repeats are summed in the gradient) and boolean masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._primitive import SPEC, Primitive, bind
+from .._tensor import TENSOR_TYPES, Tensor
+from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Take
+from ._registry import method
+
+
+def _has_int_array(index) -> bool:
+    """Whether an index may hit the same element twice (then scatters must add)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, np.ndarray) and p.dtype != np.bool_ for p in parts)
+
+
+def _getitem(x, index):
+    return x[index]
+
+
+def _index_scatter(x, index, shape):
+    """Zeros of ``shape`` with ``x`` added at ``index``: the adjoint of ``x[index]``."""
+    out = np.zeros(shape, dtype=x.dtype)
+    if _has_int_array(index):
+        np.add.at(out, index, x)
+    else:
+        out[index] = x
+    return out
+
+
+def _index_put(x, v, index, sub_shape):
+    out = np.array(x, copy=True)
+    out[index] = v
+    return out
+
+
+getitem_p = Primitive("getitem", _getitem, save=(SPEC,), n_params=1, view=True,
+                      rule=(lambda ns, out, x, index: Take(index, x.shape),))
+
+index_scatter_p = Primitive(
+    "index_scatter", _index_scatter, save=(None,), n_params=2,
+    rule=(lambda ns, out, x, index, shape: Embed(index, shape),))
+
+
+class _Overwrite(LinearMap):
+    """``t -> t`` with zeros at ``index``: what survives of ``x`` in ``x[index] = v``."""
+
+    __slots__ = ("index", "sub_shape")
+
+    def __init__(self, index, sub_shape):
+        self.index, self.sub_shape = index, sub_shape
+
+    def apply(self, ns, t):
+        return ns.index_put(t, 0, self.index, self.sub_shape)
+
+    transpose = apply
+
+
+index_put_p = Primitive(
+    "index_put", _index_put, save=(SPEC, SPEC), n_params=2,
+    rule=(lambda ns, out, x, v, index, sub: _Overwrite(index, sub),
+          lambda ns, out, x, v, index, sub: Compose(BroadcastTo(v.shape, sub),
+                                                    Embed(index, x.shape))))
+
+
+def normalize_index(index):
+    """Tensors and lists inside an index become arrays; the rest passes through."""
+    if isinstance(index, tuple):
+        return tuple(normalize_index(i) for i in index)
+    if type(index) in TENSOR_TYPES:
+        data = index._data
+        if data.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be integer or bool, not {data.dtype}")
+        return np.asarray(data)
+    if isinstance(index, list):
+        arr = np.asarray(index)
+        if arr.dtype.kind not in "biu":
+            raise IndexError(f"lists used as indices must hold integers or bools, got {index!r}")
+        return arr
+    return index
+
+
+def _getitem_method(self, index) -> Tensor:
+    index = normalize_index(index)
+    try:
+        return bind(getitem_p, (self,), (index,))
+    except IndexError as e:
+        raise IndexError(f"getitem: index {_describe(index)} is invalid for a tensor of shape "
+                         f"{self.shape}: {e}") from None
+
+
+def _describe(index) -> str:
+    if isinstance(index, np.ndarray):
+        return f"array(shape={index.shape}, dtype={index.dtype})"
+    if isinstance(index, tuple):
+        return "[" + ", ".join(_describe(i) for i in index) + "]"
+    return repr(index)
+
+
+Tensor.__getitem__ = _getitem_method
+
+
+def index_put(input, index, values) -> Tensor:  # noqa: A002
+    """``input`` with ``input[index]`` replaced by ``values`` (out of place, differentiable)."""
+    from ._registry import tensor_arg
+
+    input = tensor_arg(input)  # noqa: A001
+    index = normalize_index(index)
+    sub_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
+    if type(values) in TENSOR_TYPES:
+        try:
+            np.broadcast_shapes(values.shape, sub_shape)
+        except ValueError:
+            raise RuntimeError(
+                f"setitem: cannot assign a tensor of shape {values.shape} to the selection "
+                f"{_describe(index)} of shape {sub_shape}") from None
+        if values.dtype != input.dtype:
+            values = values.to(input.dtype)
+    return bind(index_put_p, (input, values), (index, sub_shape))
+
+
+def _setitem(self, index, value) -> None:
+    from .inplace import commit, recording
+
+    if recording(self, value):
+        commit(self, index_put(self, index, value), "setitem")
+        return
+    index = normalize_index(index)
+    data = value._data if type(value) in TENSOR_TYPES else value
+    if not isinstance(self._data, np.ndarray):
+        self._data = np.array(self._data)
+    self._data[index] = data
+    self._vc[0] += 1
+
+
+Tensor.__setitem__ = _setitem
+method("index_put")(index_put)

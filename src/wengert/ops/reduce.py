@@ -1,0 +1,220 @@
+"""Reductions: sum, mean, max/min (with and without ``dim``), argmax/argmin.
+
+``dim``/``keepdim`` (PyTorch) and ``axis``/``keepdims`` (NumPy) are both accepted.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from .._primitive import SPEC, VALUE, Primitive, bind
+from .._tensor import Tensor
+from ..autograd.linear import Compose, Scale, SumAxes, kept_shape
+from ._registry import dim_arg, method, tensor_arg
+from .index import _getitem_method
+
+
+def _sum(x, axis, keepdims):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+sum_p = Primitive("sum", _sum, save=(SPEC,), n_params=2,
+                  rule=(lambda ns, out, x, axis, keepdims: SumAxes(x.shape, axis, keepdims),))
+
+
+def _extremum_rule(ns, out, x, axis, keepdims):
+    # d max / d x spreads evenly over the elements that attain the maximum.
+    hit = ns.astype(x == ns.reshape(out, kept_shape(x.shape, axis)), x.dtype)
+    return Compose(Scale(hit / ns.sum(hit, axis, True)), SumAxes(x.shape, axis, keepdims))
+
+
+amax_p = Primitive("amax", lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
+                   save=(VALUE,), save_out=True, n_params=2, rule=(_extremum_rule,))
+amin_p = Primitive("amin", lambda x, axis, keepdims: np.amin(x, axis=axis, keepdims=keepdims),
+                   save=(VALUE,), save_out=True, n_params=2, rule=(_extremum_rule,))
+argmax_p = Primitive("argmax", lambda x, axis, keepdims: np.argmax(x, axis=axis,
+                                                                   keepdims=keepdims),
+                     n_params=2)
+argmin_p = Primitive("argmin", lambda x, axis, keepdims: np.argmin(x, axis=axis,
+                                                                   keepdims=keepdims),
+                     n_params=2)
+
+
+def _axes(dim, ndim: int, op: str):
+    """Normalize ``dim`` to None, or a sorted tuple of non-negative axes."""
+    if dim is None:
+        return None
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    nd = builtins.max(ndim, 1)
+    out = []
+    for d in dims:
+        if not -nd <= d < nd:
+            raise IndexError(f"{op}: dimension {d} is out of range for a tensor with {ndim} "
+                             f"dimensions (expected in [{-nd}, {nd - 1}])")
+        out.append(d % nd)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"{op}: dimension repeated in {dim}")
+    return tuple(sorted(out)) if ndim else None
+
+
+def _reduce(prim, input, dim, keepdim, op):  # noqa: A002
+    input = tensor_arg(input)  # noqa: A001
+    axes = _axes(dim, input.ndim, op)
+    return bind(prim, (input,), (axes, bool(keepdim)))
+
+
+@method()
+def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None) -> Tensor:  # noqa: A001, A002
+    """Sum over all elements, or over ``dim`` (an int or a tuple).
+
+    >>> import wengert as wg
+    >>> x = wg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> x.sum(dim=0)
+    tensor([4., 6.], grad_fn=<SumBackward #...>)
+    """
+    keepdim = keepdim if keepdims is None else keepdims
+    if dtype is not None:
+        input = tensor_arg(input).to(dtype)  # noqa: A001
+    return _reduce(sum_p, input, dim_arg(dim, axis), keepdim, "sum")
+
+
+@method()
+def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A002
+    """Mean over all elements, or over ``dim``."""
+    input = tensor_arg(input)  # noqa: A001
+    if input.dtype.kind not in "fc":
+        raise RuntimeError(f"mean: input dtype must be floating point or complex, got "
+                           f"{input.dtype}; convert first, e.g. x.float().mean()")
+    keepdim = keepdim if keepdims is None else keepdims
+    dim = dim_arg(dim, axis)
+    axes = _axes(dim, input.ndim, "mean")
+    count = input._data.size if axes is None else math.prod(input.shape[a] for a in axes)
+    return sum(input, axes, keepdim) / count
+
+
+_MinMax = namedtuple("_MinMax", ["values", "indices"])
+
+
+def _along(indices: np.ndarray, axis: int, shape: tuple):
+    """An index tuple picking ``indices`` (kept dims) along ``axis`` of an array of ``shape``."""
+    grids = np.ogrid[tuple(slice(n) for n in indices.shape)]
+    return tuple(indices if i == axis else grids[i] for i in range(len(shape)))
+
+
+def _extremum(name, full_prim, arg_prim, pairwise, input, dim, keepdim, other):  # noqa: A002
+    input = tensor_arg(input)  # noqa: A001
+    if isinstance(dim, Tensor) or other is not None:
+        return pairwise(input, dim if other is None else other)
+    if input._data.size == 0:
+        raise RuntimeError(f"{name}(): cannot reduce an empty tensor (shape {input.shape})")
+    if dim is None:
+        return bind(full_prim, (input,), (None, False))
+    if isinstance(dim, tuple):
+        return bind(full_prim, (input,), (_axes(dim, input.ndim, name), bool(keepdim)))
+    axis = _axes(dim, input.ndim, name)
+    if axis is None:  # 0-d input
+        return _MinMax(input, Tensor(np.array(0)))
+    axis = axis[0]
+    idx = bind(arg_prim, (input,), (axis, True))._data
+    values = _getitem_method(input, _along(idx, axis, input.shape))
+    idx_out = idx if keepdim else np.squeeze(idx, axis)
+    if not keepdim:
+        from .shape import squeeze
+
+        values = squeeze(values, axis)
+    return _MinMax(values, Tensor(idx_out))
+
+
+@method()
+def max(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):  # noqa: A001, A002
+    """The largest element; with ``dim``, ``(values, indices)`` along it.
+
+    ``max(x, y)`` with a tensor ``y`` is the elementwise ``maximum``. The full
+    reduction spreads the gradient evenly over tied maxima; with ``dim`` it goes
+    to the index returned (PyTorch's conventions).
+    """
+    from .elementwise import maximum
+
+    keepdim = keepdim if keepdims is None else keepdims
+    return _extremum("max", amax_p, argmax_p, maximum, input, dim_arg(dim, axis), keepdim,
+                     other)
+
+
+@method()
+def min(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):  # noqa: A001, A002
+    """The smallest element; with ``dim``, ``(values, indices)`` along it."""
+    from .elementwise import minimum
+
+    keepdim = keepdim if keepdims is None else keepdims
+    return _extremum("min", amin_p, argmin_p, minimum, input, dim_arg(dim, axis), keepdim,
+                     other)
+
+
+@method()
+def amax(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """Maximum over ``dim`` (all if None); ties share the gradient evenly."""
+    return _reduce(amax_p, input, dim_arg(dim, None), keepdim, "amax")
+
+
+@method()
+def amin(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """Minimum over ``dim`` (all if None); ties share the gradient evenly."""
+    return _reduce(amin_p, input, dim_arg(dim, None), keepdim, "amin")
+
+
+def _arg(prim, input, dim, keepdim, op):  # noqa: A002
+    input = tensor_arg(input)  # noqa: A001
+    if dim is None:
+        return bind(prim, (input,), (None, False))
+    axis = _axes(dim, input.ndim, op)
+    return bind(prim, (input,), (axis[0] if axis else None, bool(keepdim)))
+
+
+@method()
+def argmax(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """Index of the largest element (of the flattened tensor, or along ``dim``)."""
+    return _arg(argmax_p, input, dim, keepdim, "argmax")
+
+
+@method()
+def argmin(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """Index of the smallest element (of the flattened tensor, or along ``dim``)."""
+    return _arg(argmin_p, input, dim, keepdim, "argmin")
+
+
+@method()
+def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """The vector p-norm (``p`` = 2 by default) over all elements or ``dim``.
+
+    A composite: its gradient comes from the primitives it is made of.
+    """
+    from .elementwise import abs as abs_
+
+    input = tensor_arg(input)  # noqa: A001
+    if p == 2:
+        return sum(input * input, dim, keepdim) ** 0.5
+    if p == 1:
+        return sum(abs_(input), dim, keepdim)
+    if p == float("inf"):
+        return amax(abs_(input), dim, keepdim)
+    return sum(abs_(input) ** p, dim, keepdim) ** (1.0 / p)
+
+
+@method()
+def all(input, dim=None, keepdim=False) -> Tensor:  # noqa: A001, A002
+    """Whether every element (along ``dim``) is true."""
+    input = tensor_arg(input)  # noqa: A001
+    return Tensor(np.all(input._data, axis=_axes(dim_arg(dim, None), input.ndim, "all"),
+                         keepdims=keepdim))
+
+
+@method()
+def any(input, dim=None, keepdim=False) -> Tensor:  # noqa: A001, A002
+    """Whether some element (along ``dim``) is true."""
+    input = tensor_arg(input)  # noqa: A001
+    return Tensor(np.any(input._data, axis=_axes(dim_arg(dim, None), input.ndim, "any"),
+                         keepdims=keepdim))
