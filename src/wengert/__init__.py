@@ -9,6 +9,7 @@
 (5.5, 1.7163378145367738)
 """
 
+from . import autograd  # noqa: E402,I001 - after the ops, which it does not need
 from . import ops as _ops  # registers the primitives and Tensor's methods
 from ._backend import (
     bool_,
@@ -109,8 +110,6 @@ from .ops.shape import (
     transpose,
     unsqueeze,
 )
-
-from . import autograd  # noqa: E402,I001 - after the ops, which it does not need
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
 half, float, double = float16, float32, float64  # noqa: A001

@@ -83,10 +83,15 @@ def _check_device(device) -> None:
         raise RuntimeError(f"device '{device}' is not available: wengert runs on 'cpu' only")
 
 
-def _shape(size) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    return tuple(int(n) for n in size)
+def _shape(shape, size=None) -> tuple:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f(size=(2, 3))`` all mean shape (2, 3)."""
+    if size is not None:
+        if shape:
+            raise TypeError("give the shape either positionally or as size=, not both")
+        shape = (size,)
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(n) for n in shape)
 
 
 def _make(array, requires_grad) -> Tensor:
@@ -100,22 +105,22 @@ def _float(dtype):
     return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of zeros: ``wg.zeros(2, 3)`` or ``wg.zeros((2, 3))``."""
     _check_device(device)
-    return _make(np.zeros(_shape(size), _float(dtype)), requires_grad)
+    return _make(np.zeros(_shape(shape, size), _float(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of ones."""
     _check_device(device)
-    return _make(np.ones(_shape(size), _float(dtype)), requires_grad)
+    return _make(np.ones(_shape(shape, size), _float(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """An uninitialized tensor (its values are whatever memory held)."""
     _check_device(device)
-    return _make(np.empty(_shape(size), _float(dtype)), requires_grad)
+    return _make(np.empty(_shape(shape, size), _float(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -189,16 +194,16 @@ def generator() -> np.random.Generator:
     return _rng
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform samples from [0, 1)."""
     _check_device(device)
-    return _make(_rng.random(_shape(size)).astype(_float(dtype)), requires_grad)
+    return _make(_rng.random(_shape(shape, size)).astype(_float(dtype)), requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Samples from the standard normal distribution."""
     _check_device(device)
-    return _make(_rng.standard_normal(_shape(size)).astype(_float(dtype)), requires_grad)
+    return _make(_rng.standard_normal(_shape(shape, size)).astype(_float(dtype)), requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:

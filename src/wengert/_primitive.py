@@ -32,6 +32,9 @@ SPEC = "spec"
 
 REGISTRY: dict[str, Primitive] = {}
 
+OBSERVERS: list = []
+"""Callbacks ``f(node, tensor)`` told of every recorded op (``wengert.tools.tape.recording``)."""
+
 FAST = SimpleNamespace(sum_to=_sum_to_array)
 """Rule namespace on raw arrays: each primitive's forward implementation."""
 DIFF = SimpleNamespace()
@@ -145,7 +148,14 @@ def _record(prim, args, arrays, params, out) -> Tensor:
                 (result._vc, result._vc[0]) if prim.save_out else None,
                 meta)
     result._node = node
+    if OBSERVERS:
+        _notify(node, result)
     return result
+
+
+def _notify(node, result):
+    for observer in OBSERVERS:
+        observer(node, result)
 
 
 # -- fast paths for the operators (most of a program's ops) --------------
@@ -164,6 +174,8 @@ def unary(prim: Primitive, x: Tensor) -> Tensor:
                    (x._vc[0] if save_x else None,), (),
                    out if prim.save_out else None,
                    (t._vc, 0) if prim.save_out else None, None)
+    if OBSERVERS:
+        _notify(t._node, t)
     return t
 
 

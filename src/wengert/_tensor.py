@@ -58,6 +58,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        TENSOR_TYPES.add(cls)
+
     def __getattr__(self, name):
         try:
             return _LAZY_DEFAULTS[name]
@@ -150,7 +154,8 @@ class Tensor:
     def grad(self, value) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad must be a Tensor or None, got {type(value).__name__}")
             if value.shape != self.shape:
                 raise RuntimeError(
                     f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
@@ -328,7 +333,9 @@ class _RetainGrad:
         t = self.ref()
         if t is not None:
             if t._grad is None:
-                t._grad = grad if _mode.enabled else grad.detach()
+                # Without create_graph the array may also flow on to other
+                # tensors' gradients: keep a private copy.
+                t._grad = grad if _mode.enabled else _wrap(np.array(grad._data, copy=True))
             else:
                 t._grad = t._grad + grad
         return None
@@ -336,10 +343,3 @@ class _RetainGrad:
 
 TENSOR_TYPES = {Tensor}
 """Tensor and its subclasses (``nn.Parameter``): a set lookup is cheaper than isinstance."""
-
-
-def _register_subclass(cls) -> None:
-    TENSOR_TYPES.add(cls)
-
-
-Tensor.__init_subclass__ = classmethod(lambda cls, **kw: _register_subclass(cls))

@@ -14,8 +14,8 @@ import numpy as np
 from .._tensor import TENSOR_TYPES, Tensor, _wrap
 from ..autograd.grad_mode import _mode
 from . import elementwise as ew
-from .index import index_put
 from ._registry import method
+from .index import index_put
 
 
 def recording(target: Tensor, *others) -> bool:

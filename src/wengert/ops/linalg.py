@@ -37,11 +37,12 @@ def matmul(input, other) -> Tensor:  # noqa: A002
         except ValueError:
             batch_ok = False
     if k_a != k_b or not batch_ok:
+        why = (f"inner dimensions {k_a} and {k_b} differ" if k_a != k_b
+               else "batch dimensions do not broadcast")
+        which = "only" if b.ndim == 1 else "second-to-last"
         raise RuntimeError(
-            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
-            f"({'inner dimensions ' + str(k_a) + ' and ' + str(k_b) + ' differ' if k_a != k_b else 'batch dimensions do not broadcast'}); "
-            "the last dimension of the first must equal the "
-            f"{'only' if b.ndim == 1 else 'second-to-last'} dimension of the second")
+            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({why}); the last "
+            f"dimension of the first must equal the {which} dimension of the second")
     if a.dtype != b.dtype:
         a, b = promote(a, b)
         if a.dtype != b.dtype:
