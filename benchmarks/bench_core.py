@@ -25,7 +25,7 @@ timing, as in a real program); the median repeat is reported.
 Usage (from the repository root)::
 
     python benchmarks/bench_core.py                    # full run, writes docs/benchmarks.md
-    python benchmarks/bench_core.py --quick            # fewer repeats; writes nothing unless --output
+    python benchmarks/bench_core.py --quick            # few repeats; no file unless --output
     python benchmarks/bench_core.py --output out.md    # write the report elsewhere ('-': nowhere)
     python benchmarks/bench_core.py --profile          # also print a cProfile of wengert's hot path
 """
@@ -45,9 +45,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -167,14 +168,14 @@ def _workloads(scalar_ops: int) -> list[Workload]:
 
     return [
         Workload(
-            "elementwise", f"elementwise chain: {ELEM_OPS} ops on a ({ELEM_SIZE},) float32 tensor",
+            "elementwise", f"elementwise chain, {ELEM_OPS} ops, ({ELEM_SIZE},) float32",
             elementwise_chain,
             rng.uniform(-1.0, 1.0, ELEM_SIZE).astype(np.float32),
             rng.uniform(0.5, 1.5, ELEM_SIZE).astype(np.float32),
             ELEM_OPS, rtol=1e-3, atol=1e-5,
         ),
         Workload(
-            "scalar", f"scalar chain: {cycles * SCALAR_OPS_PER_CYCLE:,} ops on a 0-d float64 tensor",
+            "scalar", f"scalar chain, {cycles * SCALAR_OPS_PER_CYCLE:,} ops, 0-d float64",
             scalar, np.array(SCALAR_X0), np.array(1.0),
             cycles * SCALAR_OPS_PER_CYCLE, rtol=1e-7, atol=1e-10,
         ),
@@ -256,19 +257,31 @@ class Timing:
         return statistics.median(self.seconds)
 
 
-def measure(fn: Callable[[], Any], repeats: int, number: int, warmup: int) -> Timing:
-    """Median-of-repeats timing of ``fn``; ``gc.collect()`` before each repeat."""
-    for _ in range(warmup):
-        fn()
-    seconds = []
-    for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        seconds.append((time.perf_counter() - t0) / number)
+def measure(runners: dict[str, Callable[[], Any]], repeats: int, number: int,
+            warmup: int) -> dict[str, Timing]:
+    """Median-of-repeats timing of each runner, interleaved.
+
+    Every repeat times each runner once (``number`` calls), in an order that
+    rotates from one repeat to the next, so that slow drifts of the machine
+    (frequency, noisy neighbours) affect all libraries alike. ``gc.collect()``
+    runs before each timed block; the collector stays enabled while timing.
+    """
+    names = list(runners)
+    for name in names:
+        for _ in range(warmup):
+            runners[name]()
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(repeats):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            fn = runners[name]
+            gc.collect()
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            seconds[name].append((time.perf_counter() - t0) / number)
     gc.collect()
-    return Timing(seconds, number)
+    return {name: Timing(seconds[name], number) for name in names}
 
 
 def fwd_bwd_runner(lib: Library, wl: Workload) -> Callable[[], None]:
@@ -316,17 +329,17 @@ def run_benchmarks(args, libs, workloads, log) -> tuple[list[Row], list[str], bo
         else:
             repeats, number, warmup = (1, 1, 0) if args.quick else (5, 1, 1)
         diff_libs = [n for n in ("wengert", "torch") if n in libs]
-        fb = {}
-        for name in diff_libs:
-            fb[name] = measure(fwd_bwd_runner(libs[name], wl), repeats, number, warmup)
-            log(f"   fwd+bwd   {name:8s} {_us(fb[name].median / wl.n_ops):>9s} us/op")
-        fw = {}
-        for name in (*diff_libs, "numpy"):
-            fw[name] = measure(fwd_runner(libs[name], wl), repeats, number, warmup)
-            log(f"   fwd only  {name:8s} {_us(fw[name].median / wl.n_ops):>9s} us/op")
-        rows.append(Row(f"{wl.title}, forward + backward", wl.n_ops,
+        runners = {("fwd+bwd", n): fwd_bwd_runner(libs[n], wl) for n in diff_libs}
+        runners.update({("fwd only", n): fwd_runner(libs[n], wl) for n in (*diff_libs, "numpy")})
+        timings = measure(runners, repeats, number, warmup)
+        for (kind, name), tm in timings.items():
+            log(f"   {kind:9s} {name:8s} {_us(tm.median / wl.n_ops):>9s} us/op "
+                f"(min {_us(min(tm.seconds) / wl.n_ops)})")
+        fb = {n: timings["fwd+bwd", n] for n in diff_libs}
+        fw = {n: timings["fwd only", n] for n in (*diff_libs, "numpy")}
+        rows.append(Row(f"{wl.title}: forward + backward", wl.n_ops,
                         {**fb, "numpy": fw["numpy"]}, grad=True))
-        rows.append(Row(f"{wl.title}, forward only (no grad)", wl.n_ops, fw, grad=False))
+        rows.append(Row(f"{wl.title}: forward only (no grad)", wl.n_ops, fw, grad=False))
     return rows, check_lines, all_ok
 
 
@@ -456,6 +469,8 @@ def markdown_report(rows: list[Row], check_lines, machine, args, scalar_ops,
             "|---|---|---:|---:|---:|---:|"]
     for row in rows:
         for name, tm in row.times.items():
+            if row.grad and name == "numpy":
+                continue  # the same measurement as the forward-only row
             lo, md, hi = min(tm.seconds), tm.median, max(tm.seconds)
             out.append(f"| {row.label} | {name} | {_fmt_s(lo)} | {_fmt_s(md)} | {_fmt_s(hi)} "
                        f"| {len(tm.seconds)} x {tm.number} |")
@@ -497,8 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="few repeats (a smoke test); the report is written only with --output")
     parser.add_argument("--output", default=None,
-                        help=f"Markdown report path (default: {DEFAULT_OUTPUT.relative_to(REPO_ROOT)}"
-                             " for a full run, none for --quick; '-' writes no file)")
+                        help="Markdown report path (default: docs/benchmarks.md for a full "
+                             "run, none for --quick; '-' writes no file)")
     parser.add_argument("--scalar-ops", type=int, default=SCALAR_OPS_DEFAULT,
                         help=f"length of the scalar chain (default {SCALAR_OPS_DEFAULT:,}; "
                              f"a multiple of {SCALAR_OPS_PER_CYCLE})")

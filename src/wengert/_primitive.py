@@ -110,7 +110,10 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
             if a._requires_grad:
                 record = True
     arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
-    out = prim.impl(*arrays, *params)
+    try:
+        out = prim.impl(*arrays, *params)
+    except (ValueError, TypeError, IndexError) as e:
+        raise op_error(prim, arrays, e) from None
     if record and _mode.enabled and prim.rule is not None:
         return _record(prim, args, arrays, params, out)
     result = _wrap(out)
@@ -158,6 +161,20 @@ def _notify(node, result):
         observer(node, result)
 
 
+def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
+    """The NumPy error of a primitive, restated with the op, the shapes and the fix."""
+    described = ", ".join(
+        f"{tuple(a.shape)} {a.dtype}" if hasattr(a, "shape") else repr(a) for a in arrays)
+    message = f"{prim.name}: {error} (inputs: {described})"
+    if prim.broadcasts and "broadcast" in str(error):
+        shapes = " and ".join(str(tuple(a.shape)) for a in arrays if hasattr(a, "shape"))
+        message = (f"{prim.name}: shapes {shapes} do not broadcast: aligned from the right, "
+                   "each pair of dimensions must be equal or one of them 1. Reshape or "
+                   "unsqueeze an operand so they line up.")
+    # PyTorch reports shape errors as RuntimeError; keep IndexError and TypeError.
+    return (RuntimeError if isinstance(error, ValueError) else type(error))(message)
+
+
 # -- fast paths for the operators (most of a program's ops) --------------
 
 
@@ -165,7 +182,10 @@ def unary(prim: Primitive, x: Tensor) -> Tensor:
     """``bind`` for a one-input, parameter-free primitive applied to a tensor."""
     if x._fw is not None:
         return _bind_dual(prim, (x,), ())
-    out = prim.impl(x._data)
+    try:
+        out = prim.impl(x._data)
+    except (ValueError, TypeError) as e:
+        raise op_error(prim, (x._data,), e) from None
     if not (x._requires_grad and _mode.enabled):
         return _wrap(out)
     t = _wrap(out, None, True)
@@ -186,9 +206,13 @@ def binary(prim: Primitive, a, b) -> Tensor:
         if a._data.dtype is not b._data.dtype:
             a, b = promote(a, b)
     elif ta:
-        b = constant(b, a)
+        b = constant(b)
+        if type(b) is float and a._data.dtype.kind in "biu":
+            a = _to_default_float(a)
     else:
-        a = constant(a, b)
+        a = constant(a)
+        if type(a) is float and b._data.dtype.kind in "biu":
+            b = _to_default_float(b)
     return bind(prim, (a, b))
 
 
@@ -203,27 +227,31 @@ def promote(a: Tensor, b: Tensor):
     return a, b  # same category: NumPy's promotion agrees with PyTorch's
 
 
-def constant(value, like: Tensor):
-    """A non-tensor operand: Python numbers stay weak (they take the tensor's dtype)."""
-    tv = type(value)
-    if tv is float:
-        if like._data.dtype.kind in "biu":
-            from ._backend import get_default_dtype
+def _to_default_float(t: Tensor) -> Tensor:
+    """An integer tensor meeting a Python float becomes the default float dtype (PyTorch)."""
+    from ._backend import get_default_dtype
 
-            return _wrap(like._data.dtype.type(0) + get_default_dtype().type(value))
-        return value
-    if tv is int or tv is bool:
+    return t.to(get_default_dtype())
+
+
+def constant(value):
+    """A non-tensor operand, as NumPy should see it.
+
+    Python numbers stay Python numbers: NumPy treats them as weakly typed, so
+    ``float32_tensor * 2.0`` stays float32. NumPy scalars become Python
+    numbers for the same reason (PyTorch treats them as numbers, too).
+    """
+    tv = type(value)
+    if tv is float or tv is int or tv is bool or tv is complex:
         return value
     import numpy as np
 
     if isinstance(value, np.generic):
-        return constant(value.item(), like)
+        return value.item()
     if isinstance(value, np.ndarray):
         return value
     if isinstance(value, (list, tuple)):
         return np.asarray(value)
-    if isinstance(value, complex):
-        return value
     raise TypeError(
         f"unsupported operand type {tv.__name__!r} in an operation with a Tensor: "
         "use a Tensor, a NumPy array or a Python number"
@@ -249,6 +277,12 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
                  for k in a._fw if k in active), default=None)
     primals = tuple(_without_level(a, level, active) for a in args)
     out = bind(prim, primals, params)
+    node = out._node
+    if node is not None and node.saved:
+        # Saved values keep their tangents, so a backward pass built on this
+        # node (create_graph) carries this level too: forward-over-reverse.
+        node.saved = tuple(args[i] if s is primals[i] and s is not args[i] else s
+                           for i, s in enumerate(node.saved))
     if level is None or prim.rule is None:
         return out
     tangents = [a._fw.get(level) if type(a) in TENSOR_TYPES and a._fw is not None else None
@@ -319,10 +353,19 @@ def _without_level(a, level, active):
     if type(a) not in TENSOR_TYPES or a._fw is None:
         return a
     rest = {k: v for k, v in a._fw.items() if k != level and k in active}
-    t = _wrap(a._data, a._node, a._requires_grad)
+    node = a._node
+    if node is None and a._requires_grad:
+        # A leaf: route the copy's gradient to the leaf itself through an alias.
+        node = Node(alias_p, (a,), (None,), (None,), (), None, None, None)
+    t = _wrap(a._data, node, a._requires_grad)
     t._vc = a._vc
     t._fw = rest or None
     return t
+
+
+alias_p = Primitive("alias", lambda x: x.view(), view=True,
+                    rule=(lambda ns, out, x: IDENTITY,))
+"""The identity, as a new tensor viewing the same data: a fresh node on the tape."""
 
 
 def apply_map(ns, m, t):

@@ -13,9 +13,9 @@ import math
 import numpy as np
 
 from .._backend import sum_to as _sum_to
-from .._primitive import SPEC, Primitive, bind
+from .._primitive import SPEC, Primitive, alias_p, bind
 from .._tensor import Tensor
-from ..autograd.linear import IDENTITY, BroadcastTo, Embed, Permute, Reshape, SumTo
+from ..autograd.linear import BroadcastTo, Embed, Permute, Reshape, SumTo
 from ._registry import method, tensor_arg
 
 # -- primitives ----------------------------------------------------------------
@@ -289,9 +289,6 @@ def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
     d = _dim(dim, len(shape) + 1, "stack")
     return cat([unsqueeze(t, d) for t in tensors], d)
 
-
-alias_p = Primitive("alias", lambda x: x.view(), save=(None,), view=True,
-                    rule=(lambda ns, out, x: IDENTITY,))
 
 
 def alias(input) -> Tensor:  # noqa: A002
