@@ -1,0 +1,626 @@
+"""Finite-difference checks of every differentiable primitive, in both modes and to second order.
+
+``SPECS`` maps each registered primitive to a list of cases (inputs in a domain
+where the primitive is smooth, plus its static parameters). Each case is
+applied with ``wengert._primitive.bind`` and checked, per differentiable input,
+against central differences of the primitive's NumPy implementation:
+
+* ``reverse``: ``<J^T u, v>`` (VJP) equals ``<u, J v>`` (FD), the gradient has
+  the input's shape and dtype;
+* ``forward``: the JVP ``J v`` equals the FD directional derivative;
+* ``reverse_over_reverse``: the gradient of ``<grad L, w>`` (``create_graph``)
+  equals the FD of that scalar computed from first-order gradients, where
+  ``L = <u, y> + <u2, y * y> / 2`` (the quadratic term makes the cotangent depend
+  on the inputs, so even linear primitives get a nonzero second derivative);
+* ``forward_over_reverse``: the tangent of ``grad <u, y>`` computed from dual
+  inputs equals the FD of the first-order gradient (a Hessian-vector product);
+* ``reverse_over_forward``: the gradient of ``<u, J (v * x_j)>`` (a tangent that
+  itself depends on the input) equals its FD;
+* ``forward_over_forward``: nested dual levels give ``d/de J(x + e v) w``.
+
+All computations are float64 except the cases that exercise float32 inputs;
+those use dyadic values and steps, so that the perturbed inputs are exact.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import wengert as wg
+import wengert.autograd.forward_ad as fwAD
+from wengert._primitive import REGISTRY, bind
+
+# -- cases -------------------------------------------------------------------
+
+
+class Raw:
+    """An argument passed to ``bind`` as a raw constant (not a tensor, not differentiated)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+@dataclass
+class Case:
+    prim: str
+    label: str
+    args: tuple  # float ndarrays become (differentiable) tensors; Raw(...) and bool arrays stay raw
+    params: tuple = ()
+    tol: float = 1e-6  # rtol and atol of every comparison
+    h1: float = 1e-6  # FD step of first-order checks
+    h2: float = 1e-5  # FD step of second-order checks
+
+    @property
+    def id(self) -> str:
+        return f"{self.prim}-{self.label}"
+
+    @property
+    def diff(self) -> list[int]:
+        """Indices of the differentiable inputs."""
+        return [i for i, a in enumerate(self.args) if _is_diff(a)]
+
+    @property
+    def arrays(self) -> list:
+        return [a.value if isinstance(a, Raw) else a for a in self.args]
+
+
+def _is_diff(a) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
+
+
+SPECS: dict[str, list[Case]] = {}
+
+NONDIFFERENTIABLE = {
+    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+    "logical_not", "argmax", "argmin",
+}
+
+# Library bugs: (check, primitive name or case id) -> reason. Tests marked with
+# these are strict xfails, so a fix makes the suite fail until the mark is removed.
+_INDEX_PUT_REPEAT = (
+    "index_put with a repeated integer index: the value is NumPy's (the last write wins), "
+    "but the derivative in the values is Embed, a scatter-ADD, so every duplicate gets the "
+    "gradient of the element only the last one wrote")
+KNOWN_BUGS: dict[tuple[str, str], str] = {
+    (check, "index_put-(3,4)[arr-repeat<-(3,4)]"): _INDEX_PUT_REPEAT
+    for check in ("reverse", "forward", "reverse_over_reverse", "forward_over_reverse")
+}
+
+
+_rng = np.random.default_rng(20240611)
+F32 = np.dtype(np.float32)
+F64 = np.dtype(np.float64)
+
+
+def fmt(shape) -> str:
+    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def real(shape, lo=-1.0, hi=1.0) -> np.ndarray:
+    return np.asarray(_rng.uniform(lo, hi, shape), dtype=F64)
+
+
+def positive(shape) -> np.ndarray:
+    return real(shape, 0.5, 2.0)
+
+
+def away0(shape) -> np.ndarray:
+    """Values with ``|x| >= 0.2`` (no kink or pole nearby)."""
+    sign = np.where(_rng.random(shape) < 0.5, -1.0, 1.0)
+    return np.asarray(sign * _rng.uniform(0.2, 1.5, shape), dtype=F64)
+
+
+def avoiding(shape, points, lo=-1.0, hi=1.0, gap=0.05) -> np.ndarray:
+    """Uniform values at least ``gap`` away from each of ``points`` (kinks)."""
+    n = int(np.prod(shape))
+    x = _rng.uniform(lo, hi, n)
+    while True:
+        bad = np.zeros(n, dtype=bool)
+        for p in points:
+            bad |= np.abs(x - p) < gap
+        if not bad.any():
+            return np.asarray(x.reshape(shape), dtype=F64)
+        x[bad] = _rng.uniform(lo, hi, int(bad.sum()))
+
+
+def distinct(*shapes, gap=0.1) -> list[np.ndarray]:
+    """Arrays whose elements are pairwise at least ``gap`` apart (no ties, even broadcast)."""
+    sizes = [int(np.prod(s)) for s in shapes]
+    total = sum(sizes)
+    grid = (np.arange(total) - total / 2) * (gap * 1.5)
+    vals = _rng.permutation(grid) + _rng.uniform(-gap / 4, gap / 4, total)
+    out, start = [], 0
+    for s, n in zip(shapes, sizes):
+        out.append(np.asarray(vals[start:start + n].reshape(s), dtype=F64))
+        start += n
+    return out
+
+
+def dyadic(shape, dtype=F64, lo=-2.0, hi=2.0) -> np.ndarray:
+    """Multiples of 2**-8: exact in float32, and stay exact when moved by dyadic steps."""
+    return np.asarray(np.round(_rng.uniform(lo, hi, shape) * 256) / 256, dtype=dtype)
+
+
+F32_STEPS = {"tol": 3e-4, "h1": 2.0**-7, "h2": 2.0**-9}
+
+
+def add_case(prim, label, *args, params=(), **kw):
+    SPECS.setdefault(prim, []).append(Case(prim, label, tuple(args), tuple(params), **kw))
+
+
+# Broadcasting pairs for the binary elementwise primitives.
+BCAST = [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 1), (1, 3)), ((1, 3), (2, 1)),
+         ((), (2, 3)), ((2, 3), ()), ((2, 3), (1, 3)), ((2, 1), (2, 3)), ((), ())]
+
+for a, b in BCAST:
+    lab = f"{fmt(a)}x{fmt(b)}"
+    add_case("add", lab, real(a), real(b))
+    add_case("sub", lab, real(a), real(b))
+    add_case("mul", lab, real(a), real(b))
+    add_case("div", lab, real(a), away0(b))
+    add_case("pow", lab, positive(a), real(b, -1.5, 1.5))
+    add_case("maximum", lab, *distinct(a, b))
+    add_case("minimum", lab, *distinct(a, b))
+
+# Raw (non-tensor) operands and mixed float32/float64 operands (type promotion).
+add_case("add", "(2,3)xraw(3,)", real((2, 3)), Raw(real((3,))))
+add_case("add", "raw(2,3)x(3,)", Raw(real((2, 3))), real((3,)))
+add_case("add", "f32(2,3)xf64(3,)", dyadic((2, 3), F32), dyadic((3,)), **F32_STEPS)
+add_case("sub", "raw2.5x(2,3)", Raw(2.5), real((2, 3)))
+add_case("mul", "(2,3)xraw(3,)", real((2, 3)), Raw(real((3,))))
+add_case("mul", "f64(2,1)xf32(1,3)", dyadic((2, 1)), dyadic((1, 3), F32), **F32_STEPS)
+add_case("div", "raw(2,3)x(3,)", Raw(real((2, 3))), away0((3,)))
+add_case("div", "(2,3)xraw3.0", real((2, 3)), Raw(3.0))
+add_case("maximum", "(2,3)xraw0.05", avoiding((2, 3), [0.05], gap=0.1), Raw(0.05))
+add_case("minimum", "raw(3,)x(2,3)", *[Raw(d) if i == 0 else d
+                                       for i, d in enumerate(distinct((3,), (2, 3)))])
+
+# pow with a constant exponent or a constant base.
+add_case("pow", "(2,3)**raw2", real((2, 3)), Raw(2))
+add_case("pow", "(2,3)**raw3", real((2, 3)), Raw(3))
+add_case("pow", "(2,3)**raw0", real((2, 3)), Raw(0))
+add_case("pow", "(2,3)**raw0.5", positive((2, 3)), Raw(0.5))
+add_case("pow", "(2,3)**raw-1.5", positive((2, 3)), Raw(-1.5))
+add_case("pow", "raw2.0**(2,3)", Raw(2.0), real((2, 3)))
+add_case("pow", "rawpos(3,)**(2,3)", Raw(positive((3,))), real((2, 3)))
+
+_UNARY_DOMAIN = {
+    "neg": real, "exp": real, "log": positive, "sin": lambda s: real(s, -3, 3),
+    "cos": lambda s: real(s, -3, 3), "tan": lambda s: real(s, -1.2, 1.2),
+    "tanh": lambda s: real(s, -2, 2), "sigmoid": lambda s: real(s, -4, 4), "relu": away0,
+    "sqrt": positive, "abs": away0, "sign": away0,
+}
+for name, dom in _UNARY_DOMAIN.items():
+    for shape in [(), (3,), (2, 3)]:
+        add_case(name, fmt(shape), dom(shape))
+add_case("sigmoid", "large", np.array([-30.0, -8.0, 8.0, 30.0]))
+add_case("log", "small", np.array([0.05, 0.1, 3.0, 10.0]))
+add_case("sqrt", "small", np.array([0.05, 0.1, 3.0, 10.0]))
+add_case("exp", "(2,1,3)", real((2, 1, 3)))
+
+# where: the condition is a raw bool array; it broadcasts with both branches.
+for cs, as_, bs in [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), ()), ((3,), (2, 1), (2, 3)),
+                    ((2, 1), (1, 3), (2, 3)), ((), (2, 3), (2, 3)), ((2, 3), (), ())]:
+    c = np.asarray(_rng.random(cs) < 0.5)
+    if c.size > 1:
+        c.flat[0], c.flat[-1] = True, False
+    add_case("where", f"c{fmt(cs)}-{fmt(as_)}x{fmt(bs)}", c, real(as_), real(bs))
+add_case("where", "c(2,3)-(2,3)xraw0", np.array([[True, False, True], [False, True, False]]),
+         real((2, 3)), Raw(0.0))
+add_case("where", "c(2,3)-raw(3,)x(2,1)", np.array([[True, False, True], [False, True, False]]),
+         Raw(real((3,))), real((2, 1)))
+
+for shape in [(), (3,), (2, 3)]:
+    for lo, hi in [(-0.5, 0.5), (None, 0.3), (-0.2, None)]:
+        kinks = [b for b in (lo, hi) if b is not None]
+        add_case("clamp", f"{fmt(shape)}-[{lo},{hi}]", avoiding(shape, kinks), params=(lo, hi))
+add_case("clamp", "(4,)-both-sides", np.array([-0.9, -0.1, 0.2, 0.8]), params=(-0.5, 0.5))
+
+add_case("astype", "f64->f32-(2,3)", dyadic((2, 3)), params=(F32,), **F32_STEPS)
+add_case("astype", "f32->f64-(2,3)", dyadic((2, 3), F32), params=(F64,), **F32_STEPS)
+add_case("astype", "f64->f32-()", dyadic(()), params=(F32,), **F32_STEPS)
+add_case("astype", "f32->f64-(3,)", dyadic((3,), F32), params=(F64,), **F32_STEPS)
+
+for shape in [(), (3,), (2, 3)]:
+    add_case("alias", fmt(shape), real(shape))
+
+# reductions
+for axis in [None, 0, 1, -1, -2, (0, 1), (1,), (0, -1)]:
+    for keep in (False, True):
+        lab = f"(2,3)-axis={axis}-{'keep' if keep else 'drop'}".replace(" ", "")
+        add_case("sum", lab, real((2, 3)), params=(axis, keep))
+        add_case("amax", lab, *distinct((2, 3)), params=(axis, keep))
+        add_case("amin", lab, *distinct((2, 3)), params=(axis, keep))
+for axis, keep in [((0, 2), False), (1, True), ((0, 1, 2), False), (-1, False)]:
+    lab = f"(2,3,4)-axis={axis}-{'keep' if keep else 'drop'}".replace(" ", "")
+    add_case("sum", lab, real((2, 3, 4)), params=(axis, keep))
+    add_case("amax", lab, *distinct((2, 3, 4)), params=(axis, keep))
+    add_case("amin", lab, *distinct((2, 3, 4)), params=(axis, keep))
+add_case("sum", "()-axis=None", real(()), params=(None, False))
+add_case("amax", "()-axis=None", real(()), params=(None, False))
+add_case("amin", "(4,)-axis=0", *distinct((4,)), params=(0, False))
+
+MATMUL = [((3,), (3,)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
+          ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4)),
+          ((5, 1, 2, 3), (4, 3, 2)), ((1, 2, 3), (5, 3, 4)), ((2, 1, 2, 3), (1, 3, 3, 2)),
+          ((1, 3), (3, 1))]
+for a, b in MATMUL:
+    add_case("matmul", f"{fmt(a)}@{fmt(b)}", real(a), real(b))
+
+for a, s in [((2, 3), (6,)), ((2, 3), (3, 2)), ((6,), (2, 1, 3)), ((), (1,)), ((1,), ()),
+             ((2, 3, 4), (4, 6)), ((2, 3), (1, 6, 1))]:
+    add_case("reshape", f"{fmt(a)}->{fmt(s)}", real(a), params=(s,))
+
+for a, p in [((2, 3), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((2, 3, 4), (1, 0, 2)),
+             ((2, 3, 4), (0, 2, 1)), ((2, 3, 4), (1, 2, 0))]:
+    add_case("permute", f"{fmt(a)}-{p}".replace(" ", ""), real(a), params=(p,))
+
+for a, s in [((3,), (2, 3)), ((2, 1), (2, 3)), ((), (2, 3)), ((1, 3), (4, 2, 3)), ((1,), (3,)),
+             ((2, 1, 3), (2, 4, 3)), ((2, 3), (2, 2, 3))]:
+    add_case("broadcast_to", f"{fmt(a)}->{fmt(s)}", real(a), params=(s,))
+
+for a, s in [((2, 3), (3,)), ((2, 3), (2, 1)), ((2, 3), ()), ((4, 2, 3), (1, 3)), ((2, 3), (1, 3)),
+             ((2, 3), (1, 1)), ((4, 2, 3), (2, 3)), ((4, 2, 3), (4, 1, 3)), ((3,), (1,))]:
+    add_case("sum_to", f"{fmt(a)}->{fmt(s)}", real(a), params=(s,))
+
+for shapes, axis in [([(2, 3), (1, 3)], 0), ([(1, 3), (2, 3), (3, 3)], 0), ([(2, 1), (2, 3)], 1),
+                     ([(2, 2), (2, 1), (2, 3)], 1), ([(2,), (3,)], 0), ([(2, 3, 1), (2, 3, 2)], 2),
+                     ([(1, 2, 3), (2, 2, 3)], 0), ([(2, 1, 3), (2, 2, 3), (2, 1, 3)], 1)]:
+    add_case("cat", "+".join(fmt(s) for s in shapes) + f"-axis={axis}",
+             *[real(s) for s in shapes], params=(axis,))
+
+_M34 = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
+_R3 = np.array([True, False, True])
+GETITEM = [
+    ((3, 4), 1, "1"), ((3, 4), -1, "-1"), ((3, 4), slice(0, 2), "0:2"),
+    ((3, 4), (slice(None), 1), ":,1"), ((3, 4), (slice(None, None, 2), slice(None, None, -1)), "::2,::-1"),
+    ((3, 4), None, "None"), ((3, 4), (Ellipsis, 1), "...,1"), ((3, 4), Ellipsis, "..."),
+    ((3, 4), (1, 2), "1,2"), ((3, 4), (None, slice(1, 3), None), "None,1:3,None"),
+    ((3, 4), np.array([0, 2, 0, 2, 1]), "arr-repeat"),
+    ((3, 4), (slice(None), np.array([3, 3, 0])), ":,arr-repeat"),
+    ((3, 4), (np.array([1, 0, 1]), np.array([2, 2, 0])), "arr,arr-repeat"),
+    ((3, 4), (np.array([[0, 0], [2, 1]]),), "arr2d-repeat"),
+    ((3, 4), (np.array([[1], [2]]), np.array([[0, 0, 3]])), "arr-broadcast"),
+    ((3, 4), _M34, "bool"), ((3, 4), _R3, "bool-rows"), ((3, 4), (_R3, slice(1, 3)), "bool,slice"),
+    ((3, 4), (1, np.array([0, 0, 3])), "int,arr-repeat"),
+    ((2, 3, 4), (None, Ellipsis, np.array([1, 1])), "None,...,arr"),
+    ((2, 3, 4), (slice(None), np.array([0, 2, 2]), 1), ":,arr,int"),
+    ((2, 3, 4), (np.array([1, 0]), slice(None), np.array([3, 3])), "arr,:,arr"),
+    ((2, 3, 4), (Ellipsis, _R3, slice(None)), "...,bool,:"),
+    ((2, 3, 4), (1, slice(None), None, -2), "int,:,None,int"),
+]
+for shape, index, lab in GETITEM:
+    add_case("getitem", f"{fmt(shape)}[{lab}]", real(shape), params=(index,))
+
+
+def _sub_shape(shape, index):
+    return np.empty(shape, dtype=bool)[index].shape
+
+
+for shape, index, lab in [
+    ((3, 4), np.array([0, 2, 0]), "arr-repeat"), ((3, 4), (slice(None), np.array([1, 1, 3])), ":,arr-repeat"),
+    ((3, 4), slice(1, 3), "1:3"), ((3, 4), _M34, "bool"), ((3, 4), 1, "1"),
+    ((2, 3), (Ellipsis, None), "...,None"), ((2, 3, 4), (np.array([1, 0, 1]), slice(None), np.array([2, 2, 2])), "arr,:,arr-repeat"),
+]:
+    add_case("index_scatter", f"{fmt(shape)}[{lab}]", real(_sub_shape(shape, index)),
+             params=(index, shape))
+
+INDEX_PUT = [
+    ((3, 4), 1, (4,), "1<-(4,)"), ((3, 4), 1, (), "1<-()"), ((3, 4), slice(0, 2), (1, 4), "0:2<-(1,4)"),
+    ((3, 4), (slice(None), np.array([0, 2])), (3, 2), ":,arr<-(3,2)"),
+    ((3, 4), _M34, (int(_M34.sum()),), "bool<-(7,)"), ((3, 4), _M34, (), "bool<-()"),
+    ((3, 4), Ellipsis, (4,), "...<-(4,)"), ((3, 4), Ellipsis, (), "...<-()"),
+    ((3, 4), np.array([2, 0]), (2, 4), "arr<-(2,4)"), ((3, 4), (1, 2), (), "1,2<-()"),
+    ((3, 4), np.array([0, 2, 0]), (3, 4), "arr-repeat<-(3,4)"),
+]
+for shape, index, vshape, lab in INDEX_PUT:
+    add_case("index_put", f"{fmt(shape)}[{lab}]", real(shape), real(vshape),
+             params=(index, _sub_shape(shape, index)))
+
+ALL_CASES = [c for cases in SPECS.values() for c in cases]
+
+
+# -- numerics ----------------------------------------------------------------
+
+
+def _seed(case: Case, check: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(f"{case.id}/{check}".encode()))
+
+
+def direction(rng, shape) -> np.ndarray:
+    """A random direction with dyadic entries (multiples of 1/8, exact in float32)."""
+    return np.round(rng.standard_normal(shape) * 8) / 8
+
+
+def vdot(a, b) -> float:
+    return float(np.sum(np.asarray(a, dtype=F64) * np.asarray(b, dtype=F64)))
+
+
+def close(actual, expected, tol, what=""):
+    np.testing.assert_allclose(np.asarray(actual, dtype=F64), np.asarray(expected, dtype=F64),
+                               rtol=tol, atol=tol, err_msg=what)
+
+
+def data(t, shape=None) -> np.ndarray:
+    """A tensor's values as float64 (zeros for a missing derivative)."""
+    if t is None:
+        return np.zeros(shape)
+    return np.asarray(t._data, dtype=F64)
+
+
+def perturbed(arrays, i, h, v):
+    out = list(arrays)
+    out[i] = np.asarray(arrays[i] + h * v, dtype=arrays[i].dtype)
+    return out
+
+
+def fd(fun, arrays, i, v, h):
+    """Central difference of ``fun`` along ``v`` in input ``i``."""
+    plus = np.asarray(fun(perturbed(arrays, i, h, v)), dtype=F64)
+    minus = np.asarray(fun(perturbed(arrays, i, -h, v)), dtype=F64)
+    return (plus - minus) / (2 * h)
+
+
+def reference(case: Case, arrays):
+    """The primitive's NumPy implementation."""
+    return REGISTRY[case.prim].impl(*arrays, *case.params)
+
+
+def tensors(case: Case, arrays, requires_grad=False) -> list:
+    """``bind`` arguments: tensors for the differentiable inputs, the rest raw."""
+    return [wg.tensor(a, dtype=a.dtype, requires_grad=requires_grad) if i in case.diff else a
+            for i, a in enumerate(arrays)]
+
+
+def call(case: Case, args):
+    return bind(REGISTRY[case.prim], tuple(args), case.params)
+
+
+def out_shape(case: Case):
+    return np.shape(reference(case, case.arrays))
+
+
+def const(x, like):
+    return wg.tensor(x, dtype=like.dtype)
+
+
+def loss(y, u, u2=None):
+    """``<u, y>``, plus ``<u2, y * y> / 2`` when ``u2`` is given."""
+    total = (y * const(u, y)).sum()
+    if u2 is not None:
+        total = total + ((y * y) * const(u2 / 2, y)).sum()
+    return total
+
+
+def first_grads(case: Case, arrays, u, u2=None) -> list[np.ndarray]:
+    """Gradients of ``loss`` (first order, nothing recorded) per differentiable input."""
+    args = tensors(case, arrays, requires_grad=True)
+    xs = [args[i] for i in case.diff]
+    gs = wg.grad(loss(call(case, args), u, u2), xs, allow_unused=True)
+    return [data(g, arrays[i].shape) for i, g in zip(case.diff, gs)]
+
+
+def jvp(case: Case, arrays, i, tangent) -> np.ndarray:
+    """Plain forward mode: ``J_i tangent``."""
+    with fwAD.dual_level():
+        args = tensors(case, arrays)
+        args[i] = fwAD.make_dual(args[i], wg.tensor(tangent, dtype=arrays[i].dtype))
+        y = call(case, args)
+        return data(fwAD.unpack_dual(y).tangent, y.shape)
+
+
+def params_for(check: str):
+    out = []
+    for c in ALL_CASES:
+        reason = KNOWN_BUGS.get((check, c.id)) or KNOWN_BUGS.get((check, c.prim))
+        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        out.append(pytest.param(c, id=c.id, marks=marks))
+    return out
+
+
+# -- coverage ----------------------------------------------------------------
+
+
+def test_every_primitive_has_a_check():
+    differentiable = {n for n, p in REGISTRY.items() if p.rule is not None}
+    nondifferentiable = {n for n, p in REGISTRY.items() if p.rule is None}
+    assert set(SPECS) == differentiable, (
+        f"missing checks: {sorted(differentiable - set(SPECS))}; "
+        f"unknown names: {sorted(set(SPECS) - differentiable)}")
+    assert nondifferentiable == NONDIFFERENTIABLE
+    assert all(SPECS[n] for n in SPECS)
+    for c in ALL_CASES:  # every case has something to differentiate and a valid reference
+        assert c.diff, c.id
+        assert np.all(np.isfinite(np.asarray(reference(c, c.arrays), dtype=F64))), c.id
+    ids = [c.id for c in ALL_CASES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", sorted(NONDIFFERENTIABLE))
+def test_nondifferentiable_primitive_records_nothing(name):
+    prim = REGISTRY[name]
+    a, b = distinct((2, 3), (2, 3))
+    a[0, 0] = b[0, 0]  # one tie, so that eq/ne/le/ge see both outcomes
+    if name in ("argmax", "argmin"):
+        arrays, params = [a], (1, False)
+    elif name == "logical_not":
+        arrays, params = [np.where(a > 0, a, 0.0)], ()
+    elif name.startswith("logical"):
+        arrays, params = [np.where(a > 0, a, 0.0), np.where(b > 0, b, 0.0)], ()
+    else:
+        arrays, params = [a, b], ()
+    expected = prim.impl(*arrays, *params)
+    xs = [wg.tensor(x, dtype=F64, requires_grad=True) for x in arrays]
+    out = bind(prim, tuple(xs), params)
+    assert not out.requires_grad
+    np.testing.assert_array_equal(out.numpy(), expected)
+    with fwAD.dual_level():
+        duals = [fwAD.make_dual(wg.tensor(x, dtype=F64), wg.ones(*x.shape, dtype=F64))
+                 for x in arrays]
+        out = bind(prim, tuple(duals), params)
+        assert fwAD.unpack_dual(out).tangent is None
+        np.testing.assert_array_equal(out._data, expected)
+
+
+# -- first order -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", params_for("reverse"))
+def test_reverse(case: Case):
+    """``<J^T u, v> == <u, FD(J v)>`` per input; gradients have the input's shape and dtype."""
+    rng = _seed(case, "reverse")
+    arrays = case.arrays
+    args = tensors(case, arrays, requires_grad=True)
+    y = call(case, args)
+    np.testing.assert_allclose(data(y), np.asarray(reference(case, arrays), dtype=F64), rtol=1e-15)
+    u = direction(rng, y.shape)
+    gs = wg.grad(y, [args[i] for i in case.diff], grad_outputs=(u,), allow_unused=True)
+    for i, g in zip(case.diff, gs):
+        x = arrays[i]
+        if g is not None:
+            assert g.shape == x.shape, f"input {i}: gradient shape {g.shape}, expected {x.shape}"
+            assert g.dtype == x.dtype, f"input {i}: gradient dtype {g.dtype}, expected {x.dtype}"
+        v = direction(rng, x.shape)
+        expected = vdot(u, fd(lambda a: reference(case, a), arrays, i, v, case.h1))
+        close(vdot(data(g, x.shape), v), expected, case.tol, f"input {i}")
+
+
+@pytest.mark.parametrize("case", params_for("forward"))
+def test_forward(case: Case):
+    """The JVP along ``v`` equals the FD directional derivative, elementwise."""
+    rng = _seed(case, "forward")
+    arrays = case.arrays
+    shape = out_shape(case)
+    for i in case.diff:
+        v = direction(rng, arrays[i].shape)
+        with fwAD.dual_level():
+            args = tensors(case, arrays)
+            args[i] = fwAD.make_dual(args[i], wg.tensor(v, dtype=arrays[i].dtype))
+            y = call(case, args)
+            primal, t = fwAD.unpack_dual(y)
+        np.testing.assert_allclose(data(primal), np.asarray(reference(case, arrays), dtype=F64),
+                                   rtol=1e-15)
+        if t is not None:
+            assert t.shape == shape, f"input {i}: tangent shape {t.shape}, expected {shape}"
+            assert t.dtype == y.dtype, f"input {i}: tangent dtype {t.dtype}, expected {y.dtype}"
+        expected = fd(lambda a: reference(case, a), arrays, i, v, case.h1)
+        close(data(t, shape), expected, case.tol, f"input {i}")
+
+
+# -- second order ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", params_for("reverse_over_reverse"))
+def test_reverse_over_reverse(case: Case):
+    """grad of ``s = sum_i <grad_i L, w_i>`` (create_graph) against FD of ``s``."""
+    rng = _seed(case, "reverse_over_reverse")
+    arrays = case.arrays
+    shape = out_shape(case)
+    u, u2 = direction(rng, shape), direction(rng, shape)
+    ws = [direction(rng, arrays[i].shape) for i in case.diff]
+
+    def s_fast(a):
+        return sum(vdot(g, w) for g, w in zip(first_grads(case, a, u, u2), ws))
+
+    args = tensors(case, arrays, requires_grad=True)
+    xs = [args[i] for i in case.diff]
+    gs = wg.grad(loss(call(case, args), u, u2), xs, create_graph=True, allow_unused=True)
+    # the recorded (DIFF) first derivative agrees with the fast (FAST) one
+    for g, g_fast, i in zip(gs, first_grads(case, arrays, u, u2), case.diff):
+        close(data(g, arrays[i].shape), g_fast, case.tol * 1e-3, f"create_graph grad {i}")
+    terms = [(g * const(w, g)).sum() for g, w in zip(gs, ws) if g is not None and g.requires_grad]
+    if terms:
+        s = terms[0]
+        for t in terms[1:]:
+            s = s + t
+        hs = wg.grad(s, xs, allow_unused=True)
+    else:
+        hs = [None] * len(xs)
+    for i, h in zip(case.diff, hs):
+        if h is not None:
+            assert h.shape == arrays[i].shape
+        v = direction(rng, arrays[i].shape)
+        expected = fd(s_fast, arrays, i, v, case.h2)
+        close(vdot(data(h, arrays[i].shape), v), expected, case.tol, f"input {i}")
+
+
+@pytest.mark.parametrize("case", params_for("forward_over_reverse"))
+def test_forward_over_reverse(case: Case):
+    """Tangent of ``grad <u, y>`` computed from a dual input: a Hessian-vector product."""
+    rng = _seed(case, "forward_over_reverse")
+    arrays = case.arrays
+    u, u2 = direction(rng, out_shape(case)), direction(rng, out_shape(case))
+    for j in case.diff:
+        v = direction(rng, arrays[j].shape)
+        with fwAD.dual_level():
+            args = tensors(case, arrays, requires_grad=True)
+            xs = [args[i] for i in case.diff]
+            args[j] = fwAD.make_dual(args[j], wg.tensor(v, dtype=arrays[j].dtype))
+            gs = wg.grad(loss(call(case, args), u, u2), xs, create_graph=True, allow_unused=True)
+            tangents = [None if g is None else fwAD.unpack_dual(g).tangent for g in gs]
+        expected = fd(lambda a: np.concatenate([g.ravel() for g in first_grads(case, a, u, u2)]),
+                      arrays, j, v, case.h2)
+        actual = np.concatenate([data(t, arrays[i].shape).ravel()
+                                 for i, t in zip(case.diff, tangents)])
+        close(actual, expected, case.tol, f"direction in input {j}")
+
+
+@pytest.mark.parametrize("case", params_for("reverse_over_forward"))
+def test_reverse_over_forward(case: Case):
+    """grad of ``r = <u, J_j (v * x_j)>`` (a recorded JVP whose tangent depends on x_j)."""
+    rng = _seed(case, "reverse_over_forward")
+    arrays = case.arrays
+    u = direction(rng, out_shape(case))
+    for j in case.diff:
+        v = direction(rng, arrays[j].shape)
+
+        def r_fast(a):
+            return vdot(u, jvp(case, a, j, a[j] * v))
+
+        with fwAD.dual_level():
+            args = tensors(case, arrays, requires_grad=True)
+            xs = [args[i] for i in case.diff]
+            args[j] = fwAD.make_dual(args[j], args[j] * const(v, args[j]))
+            t = fwAD.unpack_dual(call(case, args)).tangent
+            if t is not None and t.requires_grad:
+                gs = wg.grad((t * const(u, t)).sum(), xs, allow_unused=True)
+            else:
+                gs = [None] * len(xs)
+        for i, g in zip(case.diff, gs):
+            w = direction(rng, arrays[i].shape)
+            expected = fd(r_fast, arrays, i, w, case.h2)
+            close(vdot(data(g, arrays[i].shape), w), expected, case.tol,
+                  f"tangent in input {j}, gradient of input {i}")
+
+
+@pytest.mark.parametrize("case", params_for("forward_over_forward"))
+def test_forward_over_forward(case: Case):
+    """Nested dual levels: ``d/de J_i(x + e v_j) w_i`` for every pair of inputs."""
+    rng = _seed(case, "forward_over_forward")
+    arrays = case.arrays
+    shape = out_shape(case)
+    for j in case.diff:
+        for i in case.diff:
+            v = direction(rng, arrays[j].shape)
+            w = direction(rng, arrays[i].shape)
+            with fwAD.dual_level() as outer, fwAD.dual_level() as inner:
+                args = tensors(case, arrays)
+                args[j] = fwAD.make_dual(args[j], wg.tensor(v, dtype=arrays[j].dtype),
+                                         level=outer)
+                args[i] = fwAD.make_dual(args[i], wg.tensor(w, dtype=arrays[i].dtype),
+                                         level=inner)
+                y = call(case, args)
+                t_inner = fwAD.unpack_dual(y, level=inner).tangent
+                t_outer = fwAD.unpack_dual(y, level=outer).tangent
+                tt = (None if t_inner is None
+                      else fwAD.unpack_dual(t_inner, level=outer).tangent)
+            close(data(t_outer, shape), jvp(case, arrays, j, v), case.tol,
+                  f"outer tangent, input {j}")
+            close(data(t_inner, shape), jvp(case, arrays, i, w), case.tol,
+                  f"inner tangent, input {i}")
+            expected = fd(lambda a: jvp(case, a, i, w), arrays, j, v, case.h2)
+            close(data(tt, shape), expected, case.tol, f"outer input {j}, inner input {i}")
