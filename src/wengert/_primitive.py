@@ -20,7 +20,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ._backend import sum_to as _sum_to_array
-from ._tensor import TENSOR_TYPES, Tensor, _wrap
+from ._tensor import TENSOR_TYPES, Tensor, _wrap, version_counter
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
 from .autograd.node import Node
@@ -118,13 +118,15 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
         return _record(prim, args, arrays, params, out)
     result = _wrap(out)
     if prim.view and getattr(out, "base", None) is not None:
-        result._vc = args[0]._vc
+        result._vc = version_counter(args[0])
     return result
 
 
 def _record(prim, args, arrays, params, out) -> Tensor:
+    """Put one application of ``prim`` on the tape; return its output tensor."""
     parents, saved, versions = [], [], []
     meta = None
+    any_value = False
     for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
         is_tensor = type(a) in TENSOR_TYPES
         if is_tensor and a._requires_grad:
@@ -139,21 +141,29 @@ def _record(prim, args, arrays, params, out) -> Tensor:
             parents.append(None)
         if mode is VALUE:
             saved.append(a)
-            versions.append(a._vc[0] if is_tensor else None)
+            if is_tensor:
+                any_value = True
+                versions.append(0 if a._vc is None else a._vc[0])
+            else:
+                versions.append(None)
         else:
             saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
             versions.append(None)
     result = _wrap(out, None, True)
     if prim.view and getattr(out, "base", None) is not None:
-        result._vc = args[0]._vc
-    node = Node(prim, tuple(parents), tuple(saved), tuple(versions), params,
-                out if prim.save_out else None,
-                (result._vc, result._vc[0]) if prim.save_out else None,
-                meta)
+        result._vc = version_counter(args[0])
+    node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
+                params, out if prim.save_out else None,
+                _out_version(result) if prim.save_out else None, meta)
     result._node = node
     if OBSERVERS:
         _notify(node, result)
     return result
+
+
+def _out_version(result: Tensor) -> tuple:
+    counter = version_counter(result)
+    return counter, counter[0]
 
 
 def _notify(node, result):
@@ -186,34 +196,96 @@ def unary(prim: Primitive, x: Tensor) -> Tensor:
         out = prim.impl(x._data)
     except (ValueError, TypeError) as e:
         raise op_error(prim, (x._data,), e) from None
+    t = _new(Tensor)  # _wrap, inlined
+    t._data, t._node, t._vc, t._fw = out, None, None, None
     if not (x._requires_grad and _mode.enabled):
-        return _wrap(out)
-    t = _wrap(out, None, True)
-    save_x = prim.save[0] is VALUE
-    t._node = Node(prim, (x._node or x,), (x if save_x else None,),
-                   (x._vc[0] if save_x else None,), (),
-                   out if prim.save_out else None,
-                   (t._vc, 0) if prim.save_out else None, None)
+        t._requires_grad = False
+        return t
+    t._requires_grad = True
+    if prim.save[0] is VALUE:
+        saved, versions = (x,), (0 if x._vc is None else x._vc[0],)
+    else:
+        saved = versions = None
+    if prim.save_out:
+        t._node = Node(prim, (x._node or x,), saved or _NOTHING1, versions, (), out,
+                       _out_version(t), None)
+    else:
+        t._node = Node(prim, (x._node or x,), saved or _NOTHING1, versions, (), None, None,
+                       None)
     if OBSERVERS:
         _notify(t._node, t)
     return t
 
 
+_new = object.__new__
+_NOTHING1 = (None,)
+_NOTHING2 = (None, None)
+
+
 def binary(prim: Primitive, a, b) -> Tensor:
-    """``bind`` for a two-input elementwise primitive; at least one is a tensor."""
+    """``bind`` for a two-input elementwise primitive; at least one is a tensor.
+
+    The same as ``bind``, spelled out for two arguments: operators are most of
+    what a program runs, and this path allocates only what the tape keeps.
+    """
     ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
     if ta and tb:
         if a._data.dtype is not b._data.dtype:
             a, b = promote(a, b)
+        if a._fw is not None or b._fw is not None:
+            return _bind_dual(prim, (a, b), ())
+        ad, bd = a._data, b._data
+        ra, rb = a._requires_grad, b._requires_grad
     elif ta:
-        b = constant(b)
-        if type(b) is float and a._data.dtype.kind in "biu":
-            a = _to_default_float(a)
+        tv = type(b)
+        if tv is float:
+            if a._data.dtype.kind in "biu":
+                a = _to_default_float(a)
+        elif tv is not int:
+            b = constant(b)
+            if type(b) is float and a._data.dtype.kind in "biu":
+                a = _to_default_float(a)
+        if a._fw is not None:
+            return _bind_dual(prim, (a, b), ())
+        ad, bd = a._data, b
+        ra, rb = a._requires_grad, False
     else:
         a = constant(a)
         if type(a) is float and b._data.dtype.kind in "biu":
             b = _to_default_float(b)
-    return bind(prim, (a, b))
+        if b._fw is not None:
+            return _bind_dual(prim, (a, b), ())
+        ad, bd = a, b._data
+        ra, rb = False, b._requires_grad
+    try:
+        out = prim.impl(ad, bd)
+    except (ValueError, TypeError) as e:
+        raise op_error(prim, (ad, bd), e) from None
+    t = _new(Tensor)  # _wrap, inlined: this runs for every operator
+    t._data, t._node, t._vc, t._fw = out, None, None, None
+    if not ((ra or rb) and _mode.enabled) or prim.rule is None:
+        t._requires_grad = False
+        return t
+    t._requires_grad = True
+    meta = None
+    if ra and (ad.shape != out.shape or ad.dtype != out.dtype):
+        meta = [(ad.shape, ad.dtype), None]
+    if rb and (bd.shape != out.shape or bd.dtype != out.dtype):
+        meta = meta or [None, None]
+        meta[1] = (bd.shape, bd.dtype)
+    save_a, save_b = prim.save
+    if save_a is VALUE or save_b is VALUE:
+        saved = (a if save_a is VALUE else None, b if save_b is VALUE else None)
+        versions = ((0 if a._vc is None else a._vc[0]) if save_a is VALUE and ta else None,
+                    (0 if b._vc is None else b._vc[0]) if save_b is VALUE and tb else None)
+    else:
+        saved, versions = _NOTHING2, None
+    t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
+                   saved, versions, (), out if prim.save_out else None,
+                   _out_version(t) if prim.save_out else None, meta)
+    if OBSERVERS:
+        _notify(t._node, t)
+    return t
 
 
 def promote(a: Tensor, b: Tensor):
@@ -358,7 +430,7 @@ def _without_level(a, level, active):
         # A leaf: route the copy's gradient to the leaf itself through an alias.
         node = Node(alias_p, (a,), (None,), (None,), (), None, None, None)
     t = _wrap(a._data, node, a._requires_grad)
-    t._vc = a._vc
+    t._vc = version_counter(a)
     t._fw = rest or None
     return t
 

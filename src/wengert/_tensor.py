@@ -33,10 +33,11 @@ class Tensor:
     """
 
     # _data: the array. _node: the tape entry that produced it (None for a
-    # leaf). _vc: version counter, a one-element list shared with views.
-    # _fw: forward-mode tangents, {level: Tensor}, or None. The rest are read
-    # rarely and default through __getattr__, so creating a tensor on the hot
-    # path sets only five slots.
+    # leaf). _vc: version counter, a one-element list shared with views, made
+    # only when first needed (None reads as version 0), so that most tensors
+    # never allocate one. _fw: forward-mode tangents, {level: Tensor}, or
+    # None. The rest are read rarely and default through __getattr__, so
+    # creating a tensor on the hot path sets only five slots.
     __slots__ = (
         "_data", "_node", "_requires_grad", "_vc", "_fw",
         "_grad", "_hooks", "_retains_grad", "__weakref__",
@@ -53,7 +54,7 @@ class Tensor:
         self._data = _as_array(data, dtype)
         self._node = None
         self._requires_grad = False
-        self._vc = [0]
+        self._vc = None
         self._fw = None
         if requires_grad:
             self.requires_grad_(True)
@@ -115,7 +116,7 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor's data (or a view's) was changed in place."""
-        return self._vc[0]
+        return 0 if self._vc is None else self._vc[0]
 
     # -- requires_grad ------------------------------------------------------
     @property
@@ -204,7 +205,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same data (shared, with the same version counter), without history."""
         out = _wrap(self._data)
-        out._vc = self._vc
+        out._vc = version_counter(self)
         return out
 
     def detach_(self) -> Tensor:
@@ -313,9 +314,22 @@ def _wrap(data, node=None, requires_grad=False) -> Tensor:
     t._data = data
     t._node = node
     t._requires_grad = requires_grad
-    t._vc = [0]
+    t._vc = None
     t._fw = None
     return t
+
+
+def version_counter(t: Tensor) -> list:
+    """``t``'s version counter, made on first use; views share it."""
+    vc = t._vc
+    if vc is None:
+        vc = t._vc = [0]
+    return vc
+
+
+def bump_version(t: Tensor) -> None:
+    """Record that ``t``'s data (shared with its views) changed in place."""
+    version_counter(t)[0] += 1
 
 
 _new = object.__new__

@@ -14,9 +14,10 @@ from operator import attrgetter
 
 import numpy as np
 
-from .._primitive import DIFF, FAST, input_map, transpose_map
-from .._tensor import TENSOR_TYPES, Tensor, _wrap
+from .._primitive import DIFF, FAST
+from .._tensor import TENSOR_TYPES, Tensor, _wrap, bump_version
 from .grad_mode import _mode
+from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
 from .node import Node
 
 _by_seq = attrgetter("seq")
@@ -169,7 +170,6 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
         needed = _prune(order, target_edges)  # nodes whose rule must run
         wanted = needed | set(target_edges)  # edges that must receive a cotangent
 
-    ns = DIFF if create_graph else FAST
     cts: dict = {}  # pending cotangents, by node or leaf tensor
     for edge, g in seeds:
         prev = cts.get(edge)
@@ -177,21 +177,15 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
 
     prev_mode = _mode.enabled
     _mode.enabled = create_graph
+    # Rules evaluate derivatives at singular points (log at 0, 0/0) on branches
+    # that a mask then discards; NumPy's warnings about them would be noise.
+    errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    errstate.__enter__()
     try:
-        for node in order:
-            ct = cts.pop(node, None)
-            if node.hooks is not None and ct is not None:
-                ct = _run_hooks(node.hooks, ct, create_graph)
-            if node in capture_nodes:
-                capture_nodes[node] = ct
-            if ct is None or (needed is not None and node not in needed):
-                if not retain_graph:
-                    _free(node)
-                continue
-            _backward_node(node, ct, ns, create_graph, cts, wanted)
-            if not retain_graph:
-                _free(node)
+        _reverse_pass(order, cts, DIFF if create_graph else FAST, create_graph, retain_graph,
+                      needed, wanted, capture_nodes)
     finally:
+        errstate.__exit__(None, None, None)
         _mode.enabled = prev_mode
 
     if not accumulate:
@@ -204,47 +198,80 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     return None
 
 
-def _backward_node(node, ct, ns, create_graph, cts, wanted):
-    """Run one node's rule on its cotangent and pass the results to its inputs."""
-    prim = node.prim
-    saved = _unpack_saved(node, create_graph)
-    out = None
-    if prim.save_out:
-        out = node.out
-        if create_graph:
-            out = _wrap(out, node, True)
-            out._vc = node.out_version[0]
-            out._fw = node.out_fw
-    params, meta = node.params, node.meta
-    for i, parent in enumerate(node.parents):
-        if parent is None or (wanted is not None and parent not in wanted):
+def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes):
+    """The hot loop: each tape entry, newest first, pulls its cotangent back to its inputs.
+
+    Written out in one function (transposing inlined) because it runs once per
+    recorded op: every call saved here is saved a million times in a long chain.
+    """
+    pop, get = cts.pop, cts.get
+    for node in order:
+        ct = pop(node, None)
+        if node.hooks is not None and ct is not None:
+            ct = _run_hooks(node.hooks, ct, create_graph)
+        if capture_nodes and node in capture_nodes:
+            capture_nodes[node] = ct
+        if ct is None or (needed is not None and node not in needed):
+            if not retain_graph:
+                node.parents = node.saved = node.out = None
             continue
-        m = input_map(prim, i, ns, out, saved, params)
-        if m is None:
-            continue
-        g = transpose_map(ns, m, ct)
-        if meta is not None and meta[i] is not None:
-            shape, dtype = meta[i]
-            g = ns.sum_to(g, shape)
-            if g.dtype != dtype:
-                g = ns.astype(g, dtype)
-        prev = cts.get(parent)
-        cts[parent] = g if prev is None else prev + g
+        prim = node.prim
+        if node.versions is None and node.out is None:
+            args = node.saved  # nothing saved by value: nothing to check or unwrap
+        else:
+            args = _unpack_saved(node, create_graph)
+        if node.params:
+            args = (*args, *node.params)
+        out = None
+        if prim.save_out:
+            out = node.out
+            if create_graph:
+                out = _wrap(out, node, True)
+                out._vc = node.out_version[0]
+                out._fw = node.out_fw
+        rules, meta = prim.rule, node.meta
+        for i, parent in enumerate(node.parents):
+            if parent is None or (wanted is not None and parent not in wanted):
+                continue
+            m = rules(ns, i, out, *args) if prim.variadic else rules[i](ns, out, *args)
+            if m is None:
+                continue
+            if m is IDENTITY:
+                g = ct
+            elif m is NEGATE:
+                g = -ct
+            elif type(m) in LINEAR_MAP_TYPES:
+                g = m.transpose(ns, ct)
+            else:
+                g = ct * m
+            if meta is not None and meta[i] is not None:
+                shape, dtype = meta[i]
+                g = ns.sum_to(g, shape)
+                if g.dtype != dtype:
+                    g = ns.astype(g, dtype)
+            prev = get(parent)
+            cts[parent] = g if prev is None else prev + g
+        if not retain_graph:
+            node.parents = node.saved = node.out = None
 
 
 def _unpack_saved(node, create_graph):
     """The rule's arguments: saved values, checked against in-place changes."""
     saved = node.saved
     versions = node.versions
-    args = list(saved)
-    for i, v in enumerate(versions):
-        if v is None:
-            continue
-        t = saved[i]
-        if t._vc[0] != v:
-            raise RuntimeError(_modified_message(node, f"input {i}", t._data, t._vc[0], v))
-        if not create_graph:
-            args[i] = t._data
+    if versions is None:  # nothing saved by value
+        args = saved
+    else:
+        args = list(saved)
+        for i, v in enumerate(versions):
+            if v is None:
+                continue
+            t = saved[i]
+            now = 0 if t._vc is None else t._vc[0]
+            if now != v:
+                raise RuntimeError(_modified_message(node, f"input {i}", t._data, now, v))
+            if not create_graph:
+                args[i] = t._data
     if node.out_version is not None:
         counter, expected = node.out_version
         if counter[0] != expected:
@@ -260,12 +287,6 @@ def _modified_message(node, what, data, now, expected):
         f"{data.dtype}) is at version {now}; expected version {expected}. Fix: change a copy "
         "(x = x.clone()) or do the in-place change after backward."
     )
-
-
-def _free(node):
-    node.parents = None
-    node.saved = None
-    node.out = None
 
 
 def _run_hooks(hooks, ct, create_graph):
@@ -308,7 +329,7 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
             leaf._grad = old + _wrap(g) if old._requires_grad else _wrap(old._data + g)
         else:
             np.add(old._data, g, out=old._data)
-            old._vc[0] += 1
+            bump_version(old)
 
 
 def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._primitive import SPEC, Primitive, bind
-from .._tensor import TENSOR_TYPES, Tensor
+from .._tensor import TENSOR_TYPES, Tensor, bump_version
 from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Take
 from ._registry import method
 
@@ -136,7 +136,7 @@ def _setitem(self, index, value) -> None:
     if not isinstance(self._data, np.ndarray):
         self._data = np.array(self._data)
     self._data[index] = data
-    self._vc[0] += 1
+    bump_version(self)
 
 
 Tensor.__setitem__ = _setitem

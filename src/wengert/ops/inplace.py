@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import TENSOR_TYPES, Tensor, _wrap
+from .._tensor import TENSOR_TYPES, Tensor, _wrap, bump_version, version_counter
 from ..autograd.grad_mode import _mode
 from . import elementwise as ew
 from ._registry import method
@@ -59,12 +59,13 @@ def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
         np.copyto(data, result._data, casting="same_kind")
     else:  # a NumPy scalar: immutable, and nothing else shares it
         target._data = np.array(result._data, dtype=data.dtype)
-    target._vc[0] += 1
+    counter = version_counter(target)
+    counter[0] += 1
     if node is not None or target._node is not None:
         target._node = node
         target._requires_grad = result._requires_grad
         if node is not None and node.out_version is not None:
-            node.out_version = (target._vc, target._vc[0])
+            node.out_version = (counter, counter[0])
     target._fw = result._fw
     return target
 
@@ -78,6 +79,7 @@ def _snapshot_saved(node, target):
     snap._fw = target._fw
     node.saved = tuple(snap if s is target else s for s in saved)
     node.versions = tuple(0 if s is target else v for s, v in zip(saved, node.versions))
+    # (the copy has no version counter yet: it reads as version 0)
 
 
 def _inplace(op_name: str, fn):
@@ -113,7 +115,7 @@ def fill_(self, value) -> Tensor:
         self._data[...] = value
     else:
         self._data = np.full((), value, dtype=self._data.dtype)
-    self._vc[0] += 1
+    bump_version(self)
     return self
 
 
