@@ -81,14 +81,7 @@ NONDIFFERENTIABLE = {
 
 # Library bugs: (check, primitive name or case id) -> reason. Tests marked with
 # these are strict xfails, so a fix makes the suite fail until the mark is removed.
-_INDEX_PUT_REPEAT = (
-    "index_put with a repeated integer index: the value is NumPy's (the last write wins), "
-    "but the derivative in the values is Embed, a scatter-ADD, so every duplicate gets the "
-    "gradient of the element only the last one wrote")
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    (check, "index_put-(3,4)[arr-repeat<-(3,4)]"): _INDEX_PUT_REPEAT
-    for check in ("reverse", "forward", "reverse_over_reverse", "forward_over_reverse")
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 _rng = np.random.default_rng(20240611)
@@ -624,3 +617,42 @@ def test_forward_over_forward(case: Case):
                   f"inner tangent, input {i}")
             expected = fd(lambda a: jvp(case, a, i, w), arrays, j, v, case.h2)
             close(data(tt, shape), expected, case.tol, f"outer input {j}, inner input {i}")
+
+
+# -- conventions at kinks and ties (not differentiable: no FD, but both modes must agree) --
+
+KINKS = [
+    ("maximum", [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [3.0, 5.0]])], (),
+     [np.array([[0.5, 1.0], [0.5, 0.0]]), np.array([[0.5, 0.0], [0.5, 1.0]])]),
+    ("minimum", [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [3.0, 5.0]])], (),
+     [np.array([[0.5, 0.0], [0.5, 1.0]]), np.array([[0.5, 1.0], [0.5, 0.0]])]),
+    ("amax", [np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])], (1, False),
+     [np.array([[0.0, 0.5, 0.5], [0.5, 0.5, 0.0]])]),
+    ("amax", [np.array([[1.0, 3.0, 3.0], [2.0, 3.0, 0.0]])], (None, False),
+     [np.array([[0.0, 1, 1], [0, 1, 0]]) / 3]),
+    ("amin", [np.array([[0.0, 3.0, 0.0], [2.0, 2.0, 1.0]])], ((0, 1), True),
+     [np.array([[0.5, 0.0, 0.5], [0.0, 0.0, 0.0]])]),
+    ("relu", [np.array([-1.0, 0.0, 2.0])], (), [np.array([0.0, 0.0, 1.0])]),
+    ("abs", [np.array([-1.0, 0.0, 2.0])], (), [np.array([-1.0, 0.0, 1.0])]),
+    ("sign", [np.array([-1.0, 0.0, 2.0])], (), [np.array([0.0, 0.0, 0.0])]),
+    ("clamp", [np.array([-0.5, 0.0, 0.5, 1.0, -2.0])], (-0.5, 0.5),
+     [np.array([1.0, 1.0, 1.0, 0.0, 0.0])]),
+]
+
+
+@pytest.mark.parametrize(("name", "arrays", "params", "expected"), KINKS,
+                         ids=[f"{k[0]}-{i}" for i, k in enumerate(KINKS)])
+def test_kink_conventions(name, arrays, params, expected):
+    """At ties and kinks: the documented one-sided/split derivative, the same in both modes."""
+    c = Case(name, "kink", tuple(arrays), params)
+    xs = tensors(c, arrays, requires_grad=True)
+    y = call(c, xs)
+    gs = wg.grad(y, xs, grad_outputs=(np.ones(y.shape),), retain_graph=True, allow_unused=True)
+    for g, e, x in zip(gs, expected, arrays):
+        close(data(g, x.shape), e, 1e-15)
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    u = direction(rng, y.shape)
+    gs = wg.grad(y, xs, grad_outputs=(u,), allow_unused=True)
+    for i, g in enumerate(gs):  # <u, J v> (forward) == <J^T u, v> (reverse)
+        v = direction(rng, arrays[i].shape)
+        close(vdot(u, jvp(c, arrays, i, v)), vdot(data(g, arrays[i].shape), v), 1e-12)

@@ -87,8 +87,8 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     else:
-        grad_outputs = (grad_outputs,) if type(grad_outputs) in TENSOR_TYPES else tuple(
-            grad_outputs)
+        single = type(grad_outputs) in TENSOR_TYPES or isinstance(grad_outputs, np.ndarray)
+        grad_outputs = (grad_outputs,) if single else tuple(grad_outputs)
         if len(grad_outputs) != len(outputs):
             raise RuntimeError(f"{caller}: got {len(grad_outputs)} gradients for "
                                f"{len(outputs)} outputs")

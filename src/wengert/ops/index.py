@@ -6,11 +6,13 @@ integer arrays (repeats are summed in the gradient) and boolean masks.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._primitive import SPEC, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor, bump_version
-from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Take
+from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Mask, Take
 from ._registry import method
 
 
@@ -62,11 +64,34 @@ class _Overwrite(LinearMap):
     transpose = apply
 
 
+def _last_writes(index, shape):
+    """Where an index hits an element twice, which selected positions land.
+
+    ``x[index] = v`` with a repeated integer index keeps the last write (what
+    NumPy does), so only that position's value reaches the output and gets a
+    gradient. None when every selected element is distinct.
+    """
+    if not _has_int_array(index):
+        return None
+    targets = np.arange(math.prod(shape)).reshape(shape)[index].ravel()
+    if len(np.unique(targets)) == targets.size:
+        return None
+    _, first_from_end = np.unique(targets[::-1], return_index=True)
+    landed = np.zeros(targets.size, dtype=bool)
+    landed[targets.size - 1 - first_from_end] = True
+    return landed.reshape(np.empty(shape, dtype=bool)[index].shape)
+
+
+def _values_map(ns, out, x, v, index, sub):
+    landed = _last_writes(index, x.shape)
+    scatter = Embed(index, x.shape) if landed is None else Compose(Mask(landed),
+                                                                   Embed(index, x.shape))
+    return Compose(BroadcastTo(v.shape, sub), scatter)
+
+
 index_put_p = Primitive(
     "index_put", _index_put, save=(SPEC, SPEC), n_params=2,
-    rule=(lambda ns, out, x, v, index, sub: _Overwrite(index, sub),
-          lambda ns, out, x, v, index, sub: Compose(BroadcastTo(v.shape, sub),
-                                                    Embed(index, x.shape))))
+    rule=(lambda ns, out, x, v, index, sub: _Overwrite(index, sub), _values_map))
 
 
 def normalize_index(index):

@@ -1,0 +1,253 @@
+"""Every linear map is the adjoint of its transpose, and runs the same on arrays and tensors.
+
+For each class in ``LINEAR_MAP_TYPES`` (a test fails if one has no case):
+
+* ``<u, L v> == <L^T u, v>`` for random ``u``, ``v`` with ``ns=FAST``; ``L^T u``
+  has the shape and dtype of ``v``;
+* with ``ns=DIFF`` on tensors (the map's data as tensors too, as the rules build
+  it when a higher derivative is recorded) ``apply`` and ``transpose`` give the
+  FAST results, and the recorded results are differentiable: the VJP of
+  ``apply`` is ``transpose`` and the VJP of ``transpose`` is ``apply``.
+
+Inputs are dyadic (multiples of 1/8), so most identities hold exactly.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import wengert as wg
+from wengert._primitive import DIFF, FAST
+from wengert.autograd.linear import (
+    IDENTITY,
+    LINEAR_MAP_TYPES,
+    NEGATE,
+    BroadcastTo,
+    Compose,
+    DivideBy,
+    Embed,
+    Mask,
+    MatmulWith,
+    Permute,
+    Reshape,
+    Scale,
+    SumAxes,
+    SumTo,
+    Take,
+)
+from wengert.ops.elementwise import _Cast
+from wengert.ops.index import _Overwrite
+
+F32 = np.dtype(np.float32)
+F64 = np.dtype(np.float64)
+
+_rng = np.random.default_rng(7)
+
+
+def dyadic(shape, lo=-3.0, hi=3.0) -> np.ndarray:
+    return np.asarray(np.round(_rng.uniform(lo, hi, shape) * 8) / 8, dtype=F64)
+
+
+def nonzero(shape) -> np.ndarray:
+    sign = np.where(_rng.random(shape) < 0.5, -1.0, 1.0)
+    return np.asarray(sign * (0.5 + np.round(_rng.uniform(0, 2, shape) * 8) / 8), dtype=F64)
+
+
+def fmt(shape) -> str:
+    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+@dataclass
+class MapCase:
+    label: str
+    build: Callable  # build(conv) -> LinearMap; conv turns the map's array data into ns's kind
+    in_shape: tuple
+    in_dtype: np.dtype = F64
+
+    @property
+    def cls(self) -> type:
+        return type(self.build(_fast_data))
+
+    @property
+    def id(self) -> str:
+        return f"{self.cls.__name__}-{self.label}"
+
+
+def _fast_data(x):
+    return x
+
+
+def _diff_data(x):
+    return wg.tensor(x, dtype=x.dtype) if isinstance(x, np.ndarray) else x
+
+
+CASES: list[MapCase] = []
+
+
+def case(label, build, in_shape, in_dtype=F64):
+    CASES.append(MapCase(label, build, tuple(in_shape), np.dtype(in_dtype)))
+
+
+case("(2,3)", lambda c: IDENTITY, (2, 3))
+case("()", lambda c: IDENTITY, ())
+case("(2,3)", lambda c: NEGATE, (2, 3))
+case("()", lambda c: NEGATE, ())
+
+for lab, data, shape in [("c(2,3)", dyadic((2, 3)), (2, 3)), ("c(3,)-t(2,3)", dyadic((3,)), (2, 3)),
+                         ("c0d-t(2,3)", dyadic(()), (2, 3))]:
+    case(lab, lambda c, data=data: Scale(c(data)), shape)
+case("c2.5", lambda c: Scale(2.5), (2, 3))
+
+for lab, data, shape in [("d(2,3)", nonzero((2, 3)), (2, 3)), ("d(3,)-t(2,3)", nonzero((3,)), (2, 3)),
+                         ("d(2,1)-t(2,3)", nonzero((2, 1)), (2, 3))]:
+    case(lab, lambda c, data=data: DivideBy(c(data)), shape)
+case("d4.0", lambda c: DivideBy(4.0), (2, 3))
+case("d-0.75", lambda c: DivideBy(-0.75), ())
+
+_MASK = np.array([[True, False, True], [False, False, True]])
+case("m(2,3)", lambda c: Mask(c(_MASK)), (2, 3))
+case("m(3,)-t(2,3)", lambda c: Mask(c(np.array([False, True, True]))), (2, 3))
+case("m0d-t(3,)", lambda c: Mask(c(np.array(True))), (3,))
+
+for shape, axis, keep in [((2, 3, 4), None, False), ((2, 3, 4), None, True), ((2, 3, 4), 0, False),
+                          ((2, 3, 4), 1, True), ((2, 3, 4), (0, 2), False), ((2, 3, 4), (0, 2), True),
+                          ((2, 3, 4), -1, False), ((2, 3, 4), (-3, -1), True), ((2, 3), (1,), False),
+                          ((), None, False)]:
+    case(f"{fmt(shape)}-axis={axis}-{'keep' if keep else 'drop'}".replace(" ", ""),
+         lambda c, shape=shape, axis=axis, keep=keep: SumAxes(shape, axis, keep), shape)
+
+for a, b in [((3,), (2, 3)), ((2, 1), (2, 3)), ((), (2, 3)), ((1, 3), (4, 2, 3)), ((2, 3), (2, 3))]:
+    case(f"{fmt(a)}->{fmt(b)}", lambda c, a=a, b=b: BroadcastTo(a, b), a)
+    case(f"{fmt(b)}->{fmt(a)}", lambda c, a=a, b=b: SumTo(b, a), b)
+
+for a, b in [((2, 3), (3, 2)), ((6,), (1, 2, 3)), ((), (1, 1)), ((2, 3, 4), (6, 4))]:
+    case(f"{fmt(a)}->{fmt(b)}", lambda c, a=a, b=b: Reshape(a, b), a)
+
+for shape, axes in [((2, 3), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((2, 3, 4), (1, 2, 0)),
+                    ((2, 3, 4), (0, 1, 2))]:
+    case(f"{fmt(shape)}-{axes}".replace(" ", ""), lambda c, axes=axes: Permute(axes), shape)
+
+_M34 = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
+_R3 = np.array([True, False, True])
+INDICES = [
+    ((3, 4), 1, "1"), ((3, 4), slice(0, 2), "0:2"), ((3, 4), (slice(None, None, -2), 1), "::-2,1"),
+    ((3, 4), (None, Ellipsis, None), "None,...,None"), ((3, 4), (1, 2), "1,2"),
+    ((3, 4), np.array([0, 2, 0, 2, 1]), "arr-repeat"),
+    ((3, 4), (slice(None), np.array([3, 3, 0])), ":,arr-repeat"),
+    ((3, 4), (np.array([[1], [2]]), np.array([[0, 0, 3]])), "arr-broadcast"),
+    ((3, 4), _M34, "bool"), ((3, 4), (_R3, slice(1, 3)), "bool,slice"),
+    ((2, 3, 4), (np.array([1, 0]), slice(None), np.array([3, 3])), "arr,:,arr"),
+    ((2, 3, 4), (Ellipsis, _R3, slice(None)), "...,bool,:"),
+]
+for shape, index, lab in INDICES:
+    case(f"{fmt(shape)}[{lab}]", lambda c, index=index, shape=shape: Take(index, shape), shape)
+    sub = np.empty(shape)[index].shape
+    case(f"{fmt(shape)}[{lab}]", lambda c, index=index, shape=shape: Embed(index, shape), sub)
+    hit = np.zeros(shape, dtype=bool)
+    hit[index] = True
+    if not hit.all():  # overwriting everything is the zero map: nothing to check
+        case(f"{fmt(shape)}[{lab}]", lambda c, index=index, sub=sub: _Overwrite(index, sub), shape)
+
+MATMUL = [((3,), (3,)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
+          ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4)),
+          ((5, 1, 2, 3), (4, 3, 2)), ((1, 2, 3), (5, 3, 4)), ((2, 1, 2, 3), (1, 3, 3, 2))]
+for a, b in MATMUL:
+    other_b, other_a = dyadic(b), dyadic(a)
+    case(f"t{fmt(a)}@{fmt(b)}", lambda c, o=other_b, a=a: MatmulWith(c(o), a, left=True), a)
+    case(f"{fmt(a)}@t{fmt(b)}", lambda c, o=other_a, b=b: MatmulWith(c(o), b, left=False), b)
+
+case("broadcast-then-embed", lambda c: Compose(BroadcastTo((1, 4), (2, 4)),
+                                               Embed(slice(0, 2), (3, 4))), (1, 4))
+_W = dyadic((2, 3, 4))
+case("scale-then-sum", lambda c: Compose(Scale(c(_W)), SumAxes((2, 3, 4), (0, 2), False)),
+     (2, 3, 4))
+case("take-then-reshape", lambda c: Compose(Take(np.array([0, 0, 2]), (3, 4)),
+                                            Reshape((3, 4), (12,))), (3, 4))
+case("nested", lambda c: Compose(Compose(Permute((1, 0)), Mask(c(_MASK.T))), NEGATE), (2, 3))
+
+case("f64->f32", lambda c: _Cast(F64, F32), (2, 3), F64)
+case("f32->f64", lambda c: _Cast(F32, F64), (2, 3), F32)
+case("f64->f32-()", lambda c: _Cast(F64, F32), (), F64)
+
+
+def _rng_for(c: MapCase, what: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(f"{c.id}/{what}".encode()))
+
+
+def random(rng, shape, dtype) -> np.ndarray:
+    """Dyadic values (exact in float32), not all zero."""
+    while True:
+        x = np.asarray(np.round(rng.standard_normal(shape) * 8) / 8, dtype=dtype)
+        if np.any(x != 0):
+            return x
+
+
+def vdot(a, b) -> float:
+    return float(np.sum(np.asarray(a, dtype=F64) * np.asarray(b, dtype=F64)))
+
+
+def arrays_for(c: MapCase, what: str):
+    """``(map, v, L v, u, L^T u)`` with ``ns=FAST``."""
+    rng = _rng_for(c, what)
+    m = c.build(_fast_data)
+    v = random(rng, c.in_shape, c.in_dtype)
+    lv = np.asarray(m.apply(FAST, v))
+    u = random(rng, lv.shape, lv.dtype)
+    ltu = np.asarray(m.transpose(FAST, u))
+    return m, v, lv, u, ltu
+
+
+def ids(cases):
+    return [c.id for c in cases]
+
+
+def test_every_map_class_has_a_case():
+    covered = {c.cls for c in CASES}
+    missing = {cls.__qualname__ for cls in LINEAR_MAP_TYPES - covered}
+    assert not missing, f"linear maps without a case: {sorted(missing)}"
+    assert covered == LINEAR_MAP_TYPES
+    assert len(set(ids(CASES))) == len(CASES)
+
+
+@pytest.mark.parametrize("c", CASES, ids=ids(CASES))
+def test_adjoint_identity(c: MapCase):
+    """``<u, L v> == <L^T u, v>`` on arrays (ns=FAST), to 1e-10."""
+    _, v, lv, u, ltu = arrays_for(c, "adjoint")
+    assert ltu.shape == c.in_shape, f"L^T u has shape {ltu.shape}, expected {c.in_shape}"
+    assert ltu.dtype == c.in_dtype, f"L^T u has dtype {ltu.dtype}, expected {c.in_dtype}"
+    lhs, rhs = vdot(u, lv), vdot(ltu, v)
+    scale = max(1.0, vdot(np.abs(u), np.abs(lv)), vdot(np.abs(ltu), np.abs(v)))
+    assert abs(lhs - rhs) <= 1e-10 * scale, f"<u, Lv> = {lhs!r} but <L^T u, v> = {rhs!r}"
+    # the identity is not vacuous: the map is not zero on these inputs
+    assert np.any(lv != 0) and np.any(ltu != 0)
+
+
+@pytest.mark.parametrize("c", CASES, ids=ids(CASES))
+def test_diff_matches_fast(c: MapCase):
+    """ns=DIFF on tensors gives the FAST values; its recorded results are differentiable."""
+    _, v, lv, u, ltu = arrays_for(c, "diff")
+    m = c.build(_diff_data)
+    vt = wg.tensor(v, dtype=v.dtype, requires_grad=True)
+    ut = wg.tensor(u, dtype=u.dtype, requires_grad=True)
+    lv_d = m.apply(DIFF, vt)
+    ltu_d = m.transpose(DIFF, ut)
+    for got, want, what in [(lv_d, lv, "apply"), (ltu_d, ltu, "transpose")]:
+        assert isinstance(got, wg.Tensor), f"{what} with ns=DIFF returned {type(got).__name__}"
+        assert got.shape == want.shape, f"{what}: shape {got.shape}, FAST gives {want.shape}"
+        assert got.dtype == want.dtype, f"{what}: dtype {got.dtype}, FAST gives {want.dtype}"
+        np.testing.assert_allclose(np.asarray(got._data, dtype=F64), np.asarray(want, dtype=F64),
+                                   rtol=1e-12, atol=1e-12, err_msg=what)
+        assert got.requires_grad, f"{what} with ns=DIFF was not recorded"
+    # d<u, L v>/dv = L^T u and d<v, L^T u>/du = L v: the recorded map differentiates correctly
+    (g_v,) = wg.grad(lv_d, vt, grad_outputs=(u,))
+    (g_u,) = wg.grad(ltu_d, ut, grad_outputs=(v,))
+    assert g_v.shape == v.shape and g_u.shape == u.shape
+    np.testing.assert_allclose(np.asarray(g_v._data, dtype=F64), np.asarray(ltu, dtype=F64),
+                               rtol=1e-12, atol=1e-12, err_msg="VJP of apply")
+    np.testing.assert_allclose(np.asarray(g_u._data, dtype=F64), np.asarray(lv, dtype=F64),
+                               rtol=1e-12, atol=1e-12, err_msg="VJP of transpose")
