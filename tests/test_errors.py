@@ -165,3 +165,13 @@ def test_bad_dim_is_named():
 def test_unsupported_operand():
     with pytest.raises(TypeError, match="unsupported operand type 'str'"):
         wg.ones(2) * "a"
+
+
+def test_in_place_op_that_saves_its_own_input_is_twice_differentiable():
+    x = wg.tensor(np.array([0.5, 1.5]), requires_grad=True)
+    a = x * 1.0
+    a.mul_(a)  # a = x^2, mul saved the old a (a private copy is kept)
+    (g,) = wg.grad(a.sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), 2 * np.array([0.5, 1.5]))
+    (h,) = wg.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), [2.0, 2.0])

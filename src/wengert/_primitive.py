@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from ._backend import ndarray
 from ._backend import sum_to as _sum_to_array
-from ._tensor import TENSOR_TYPES, Tensor, _wrap, version_counter
+from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
 from .autograd.node import Node
@@ -64,7 +65,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
-                 "view", "variadic")
+                 "view", "variadic", "fast")
 
     def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
                  broadcasts=False, view=False):
@@ -79,6 +80,7 @@ class Primitive:
         self.save = save
         self.save_out, self.n_params = save_out, n_params
         self.broadcasts, self.view = broadcasts, view
+        self.fast = None  # the specialized function, for unary and binary elementwise ops
         REGISTRY[name] = self
         setattr(FAST, name, impl)
         setattr(DIFF, name, self._differentiable_call)
@@ -118,7 +120,7 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
         return _record(prim, args, arrays, params, out)
     result = _wrap(out)
     if prim.view and getattr(out, "base", None) is not None:
-        result._vc = version_counter(args[0])
+        make_view(result, args[0])
     return result
 
 
@@ -140,30 +142,41 @@ def _record(prim, args, arrays, params, out) -> Tensor:
         else:
             parents.append(None)
         if mode is VALUE:
-            saved.append(a)
             if is_tensor:
                 any_value = True
-                versions.append(0 if a._vc is None else a._vc[0])
+                value, version = keep(a)
+                saved.append(value)
+                versions.append(version)
             else:
+                saved.append(a)
                 versions.append(None)
         else:
             saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
             versions.append(None)
     result = _wrap(out, None, True)
     if prim.view and getattr(out, "base", None) is not None:
-        result._vc = version_counter(args[0])
+        make_view(result, args[0])
     node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
-                params, out if prim.save_out else None,
-                _out_version(result) if prim.save_out else None, meta)
+                params, out if prim.save_out else None, meta)
     result._node = node
     if OBSERVERS:
         _notify(node, result)
     return result
 
 
-def _out_version(result: Tensor) -> tuple:
-    counter = version_counter(result)
-    return counter, counter[0]
+def keep(a: Tensor) -> tuple:
+    """What a node stores of an input value it needs, and that value's version.
+
+    A tensor computed on the tape that has no views is stored as its raw
+    array: its producer node counts in-place changes (``Node.mods``), so the
+    tensor object itself need not be kept alive. That halves the objects a
+    long graph holds (and the garbage collector must walk). Leaves, views and
+    constant tensors are kept as tensors and checked by their version counter.
+    """
+    node = a._node
+    if node is not None and a._vc is None:
+        return a._data, node.mods
+    return a, (0 if a._vc is None else a._vc[0])
 
 
 def _notify(node, result):
@@ -188,104 +201,152 @@ def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
 # -- fast paths for the operators (most of a program's ops) --------------
 
 
-def unary(prim: Primitive, x: Tensor) -> Tensor:
-    """``bind`` for a one-input, parameter-free primitive applied to a tensor."""
-    if x._fw is not None:
-        return _bind_dual(prim, (x,), ())
-    try:
-        out = prim.impl(x._data)
-    except (ValueError, TypeError) as e:
-        raise op_error(prim, (x._data,), e) from None
-    t = _new(Tensor)  # _wrap, inlined
-    t._data, t._node, t._vc, t._fw = out, None, None, None
-    if not (x._requires_grad and _mode.enabled):
-        t._requires_grad = False
+def unary_fn(prim: Primitive):
+    """The function applying a one-input, parameter-free ``prim``: ``bind``, specialized.
+
+    Operators and elementwise functions are most of what a program runs, so
+    their path is spelled out once here with everything known about the
+    primitive looked up in advance, and allocates only what the tape keeps.
+    """
+    impl, save_out = prim.impl, prim.save_out
+    differentiable = prim.rule is not None
+    save_x = differentiable and prim.save[0] is VALUE
+
+    def apply(x) -> Tensor:
+        if type(x) not in TENSOR_TYPES:
+            x = _as_tensor(x)
+        if x._fw is not None:
+            return _bind_dual(prim, (x,), ())
+        try:
+            out = impl(x._data)
+        except (ValueError, TypeError) as e:
+            raise op_error(prim, (x._data,), e) from None
+        t = _new(Tensor)  # _wrap, inlined
+        t._data, t._node, t._vc, t._fw = out, None, None, None
+        if not (x._requires_grad and _mode.enabled and differentiable):
+            t._requires_grad = False
+            return t
+        t._requires_grad = True
+        node = x._node
+        if save_x:
+            if node is not None and x._vc is None:  # keep(x), inlined
+                saved, version = (x._data,), node.mods
+            else:
+                saved, version = (x,), 0 if x._vc is None else x._vc[0]
+            versions = _ZERO1 if version == 0 else (version,)
+        else:
+            saved, versions = _NOTHING1, None
+        t._node = Node(prim, (node or x,), saved, versions, (), out if save_out else None, None)
+        if OBSERVERS:
+            _notify(t._node, t)
         return t
-    t._requires_grad = True
-    if prim.save[0] is VALUE:
-        saved, versions = (x,), (0 if x._vc is None else x._vc[0],)
-    else:
-        saved = versions = None
-    if prim.save_out:
-        t._node = Node(prim, (x._node or x,), saved or _NOTHING1, versions, (), out,
-                       _out_version(t), None)
-    else:
-        t._node = Node(prim, (x._node or x,), saved or _NOTHING1, versions, (), None, None,
-                       None)
-    if OBSERVERS:
-        _notify(t._node, t)
-    return t
+
+    apply.__name__ = apply.__qualname__ = prim.name
+    prim.fast = apply
+    return apply
+
+
+def binary_fn(prim: Primitive):
+    """The function applying a two-input elementwise ``prim``; see ``unary_fn``.
+
+    Either argument may be a constant (a number or an array), as in ``2 * x``.
+    """
+    impl, save_out = prim.impl, prim.save_out
+    differentiable = prim.rule is not None
+    save_a, save_b = prim.save if differentiable else (None, None)
+    save_a, save_b = save_a is VALUE, save_b is VALUE
+
+    def apply(a, b) -> Tensor:
+        ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+        if ta and tb:
+            if a._data.dtype is not b._data.dtype:
+                a, b = promote(a, b)
+            if a._fw is not None or b._fw is not None:
+                return _bind_dual(prim, (a, b), ())
+            ad, bd = a._data, b._data
+            ra, rb = a._requires_grad, b._requires_grad
+        elif ta:
+            tv = type(b)
+            if tv is not float and tv is not int:
+                b = constant(b)
+            if type(b) is float and a._data.dtype.kind in "biu":
+                a = _to_default_float(a)
+            if a._fw is not None:
+                return _bind_dual(prim, (a, b), ())
+            ad, bd = a._data, b
+            ra, rb = a._requires_grad, False
+        else:
+            if not tb:
+                return apply(_as_tensor(a), b)
+            a = constant(a)
+            if type(a) is float and b._data.dtype.kind in "biu":
+                b = _to_default_float(b)
+            if b._fw is not None:
+                return _bind_dual(prim, (a, b), ())
+            ad, bd = a, b._data
+            ra, rb = False, b._requires_grad
+        try:
+            out = impl(ad, bd)
+        except (ValueError, TypeError) as e:
+            raise op_error(prim, (ad, bd), e) from None
+        t = _new(Tensor)  # _wrap, inlined
+        t._data, t._node, t._vc, t._fw = out, None, None, None
+        if not ((ra or rb) and _mode.enabled and differentiable):
+            t._requires_grad = False
+            return t
+        t._requires_grad = True
+
+        meta = None
+        to = type(out)
+        # Was an input broadcast or promoted? (The same NumPy scalar type means
+        # the same dtype and shape: reading .dtype off a scalar costs more.)
+        if ra and (type(ad) is not to or to is ndarray) and (
+                ad.shape != out.shape or ad.dtype is not out.dtype and ad.dtype != out.dtype):
+            meta = [(ad.shape, ad.dtype), None]
+        if rb and (type(bd) is not to or to is ndarray) and (
+                bd.shape != out.shape or bd.dtype is not out.dtype and bd.dtype != out.dtype):
+            meta = meta or [None, None]
+            meta[1] = (bd.shape, bd.dtype)
+        if save_a or save_b:
+            sa, va = keep(a) if save_a and ta else (a if save_a else None, None)
+            sb, vb = keep(b) if save_b and tb else (b if save_b else None, None)
+            saved = (sa, sb)
+            # Versions are almost always 0: share the tuple (one allocation fewer per op).
+            versions = _COMMON_VERSIONS.get(va, {}).get(vb) or (va, vb)
+        else:
+            saved, versions = _NOTHING2, None
+        t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
+                       saved, versions, (), out if save_out else None, meta)
+        if OBSERVERS:
+            _notify(t._node, t)
+        return t
+
+    apply.__name__ = apply.__qualname__ = prim.name
+    prim.fast = apply
+    return apply
+
+
+def unary(prim: Primitive, x) -> Tensor:
+    """Apply a one-input primitive (through its specialized function)."""
+    return prim.fast(x)
+
+
+def binary(prim: Primitive, a, b) -> Tensor:
+    """Apply a two-input elementwise primitive (through its specialized function)."""
+    return prim.fast(a, b)
 
 
 _new = object.__new__
 _NOTHING1 = (None,)
 _NOTHING2 = (None, None)
+_ZERO1 = (0,)
+_COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
 
 
-def binary(prim: Primitive, a, b) -> Tensor:
-    """``bind`` for a two-input elementwise primitive; at least one is a tensor.
+def _as_tensor(x) -> Tensor:
+    from ._creation import as_tensor
 
-    The same as ``bind``, spelled out for two arguments: operators are most of
-    what a program runs, and this path allocates only what the tape keeps.
-    """
-    ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
-    if ta and tb:
-        if a._data.dtype is not b._data.dtype:
-            a, b = promote(a, b)
-        if a._fw is not None or b._fw is not None:
-            return _bind_dual(prim, (a, b), ())
-        ad, bd = a._data, b._data
-        ra, rb = a._requires_grad, b._requires_grad
-    elif ta:
-        tv = type(b)
-        if tv is float:
-            if a._data.dtype.kind in "biu":
-                a = _to_default_float(a)
-        elif tv is not int:
-            b = constant(b)
-            if type(b) is float and a._data.dtype.kind in "biu":
-                a = _to_default_float(a)
-        if a._fw is not None:
-            return _bind_dual(prim, (a, b), ())
-        ad, bd = a._data, b
-        ra, rb = a._requires_grad, False
-    else:
-        a = constant(a)
-        if type(a) is float and b._data.dtype.kind in "biu":
-            b = _to_default_float(b)
-        if b._fw is not None:
-            return _bind_dual(prim, (a, b), ())
-        ad, bd = a, b._data
-        ra, rb = False, b._requires_grad
-    try:
-        out = prim.impl(ad, bd)
-    except (ValueError, TypeError) as e:
-        raise op_error(prim, (ad, bd), e) from None
-    t = _new(Tensor)  # _wrap, inlined: this runs for every operator
-    t._data, t._node, t._vc, t._fw = out, None, None, None
-    if not ((ra or rb) and _mode.enabled) or prim.rule is None:
-        t._requires_grad = False
-        return t
-    t._requires_grad = True
-    meta = None
-    if ra and (ad.shape != out.shape or ad.dtype != out.dtype):
-        meta = [(ad.shape, ad.dtype), None]
-    if rb and (bd.shape != out.shape or bd.dtype != out.dtype):
-        meta = meta or [None, None]
-        meta[1] = (bd.shape, bd.dtype)
-    save_a, save_b = prim.save
-    if save_a is VALUE or save_b is VALUE:
-        saved = (a if save_a is VALUE else None, b if save_b is VALUE else None)
-        versions = ((0 if a._vc is None else a._vc[0]) if save_a is VALUE and ta else None,
-                    (0 if b._vc is None else b._vc[0]) if save_b is VALUE and tb else None)
-    else:
-        saved, versions = _NOTHING2, None
-    t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
-                   saved, versions, (), out if prim.save_out else None,
-                   _out_version(t) if prim.save_out else None, meta)
-    if OBSERVERS:
-        _notify(t._node, t)
-    return t
+    return as_tensor(x)
 
 
 def promote(a: Tensor, b: Tensor):
@@ -350,11 +411,15 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
     primals = tuple(_without_level(a, level, active) for a in args)
     out = bind(prim, primals, params)
     node = out._node
-    if node is not None and node.saved:
+    if node is not None and node.versions is not None:
         # Saved values keep their tangents, so a backward pass built on this
         # node (create_graph) carries this level too: forward-over-reverse.
-        node.saved = tuple(args[i] if s is primals[i] and s is not args[i] else s
-                           for i, s in enumerate(node.saved))
+        saved, versions = list(node.saved), list(node.versions)
+        for i, p in enumerate(primals):
+            if versions[i] is not None and p is not args[i] and (
+                    saved[i] is p or saved[i] is p._data):
+                saved[i], versions[i] = args[i], version_of(args[i])
+        node.saved, node.versions = tuple(saved), tuple(versions)
     if level is None or prim.rule is None:
         return out
     tangents = [a._fw.get(level) if type(a) in TENSOR_TYPES and a._fw is not None else None
@@ -428,9 +493,8 @@ def _without_level(a, level, active):
     node = a._node
     if node is None and a._requires_grad:
         # A leaf: route the copy's gradient to the leaf itself through an alias.
-        node = Node(alias_p, (a,), (None,), (None,), (), None, None, None)
-    t = _wrap(a._data, node, a._requires_grad)
-    t._vc = version_counter(a)
+        node = Node(alias_p, (a,), _NOTHING1, None, (), None, None)
+    t = make_view(_wrap(a._data, node, a._requires_grad), a)
     t._fw = rest or None
     return t
 

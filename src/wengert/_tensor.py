@@ -14,7 +14,7 @@ import numpy as np
 from . import _backend
 from .autograd.grad_mode import _mode
 
-_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False}
+_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False, "_base": None}
 
 
 class Tensor:
@@ -37,10 +37,11 @@ class Tensor:
     # only when first needed (None reads as version 0), so that most tensors
     # never allocate one. _fw: forward-mode tangents, {level: Tensor}, or
     # None. The rest are read rarely and default through __getattr__, so
-    # creating a tensor on the hot path sets only five slots.
+    # creating a tensor on the hot path sets only five slots. _base: the
+    # tensor whose memory a view (or detach()) shares.
     __slots__ = (
         "_data", "_node", "_requires_grad", "_vc", "_fw",
-        "_grad", "_hooks", "_retains_grad", "__weakref__",
+        "_grad", "_hooks", "_retains_grad", "_base", "__weakref__",
     )
 
     __array_priority__ = 1000
@@ -204,9 +205,7 @@ class Tensor:
     # -- leaving the graph --------------------------------------------------
     def detach(self) -> Tensor:
         """The same data (shared, with the same version counter), without history."""
-        out = _wrap(self._data)
-        out._vc = version_counter(self)
-        return out
+        return make_view(_wrap(self._data), self)
 
     def detach_(self) -> Tensor:
         """Make this tensor a leaf that does not require grad, in place."""
@@ -328,8 +327,28 @@ def version_counter(t: Tensor) -> list:
 
 
 def bump_version(t: Tensor) -> None:
-    """Record that ``t``'s data (shared with its views) changed in place."""
+    """Record that ``t``'s data (shared with its views) changed in place.
+
+    Besides the shared counter, every tape entry whose output lives in this
+    memory (``t``'s producer, and its base's through views) counts the change:
+    a node that saved such an output as a raw array checks that count.
+    """
     version_counter(t)[0] += 1
+    while t is not None:
+        if t._node is not None:
+            t._node.mods += 1
+        t = t._base
+
+
+def make_view(view: Tensor, base: Tensor) -> Tensor:
+    """Mark ``view`` as sharing ``base``'s memory: one version counter for both."""
+    view._vc = version_counter(base)
+    view._base = base
+    return view
+
+
+def version_of(t: Tensor) -> int:
+    return 0 if t._vc is None else t._vc[0]
 
 
 _new = object.__new__

@@ -122,22 +122,24 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
 def _collect(roots, caller) -> list[Node]:
     """Every node reachable from ``roots``, in reverse topological order."""
     seen = set()
+    add = seen.add
     stack = [r for r in roots if type(r) is Node]
+    push, pop = stack.append, stack.pop
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        if node.parents is None:
+        node = pop()
+        parents = node.parents
+        if parents is None:
             raise RuntimeError(
                 f"{caller}: trying to backward through the graph a second time: the tape "
                 f"entry for '{node.prim.name}' was freed by an earlier backward pass. Pass "
                 "retain_graph=True to the first backward() or grad() if you need to go "
                 "through the graph again."
             )
-        seen.add(node)
-        for p in node.parents:
+        for p in parents:
             if type(p) is Node and p not in seen:
-                stack.append(p)
+                add(p)
+                push(p)
+    seen.update(r for r in roots if type(r) is Node)
     return sorted(seen, key=_by_seq, reverse=True)
 
 
@@ -216,10 +218,18 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 node.parents = node.saved = node.out = None
             continue
         prim = node.prim
-        if node.versions is None and node.out is None:
+        versions = node.versions
+        if versions is None and node.out is None:
             args = node.saved  # nothing saved by value: nothing to check or unwrap
-        else:
+        elif create_graph or node.out is not None:
             args = _unpack_saved(node, create_graph)
+        else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
+            args = node.saved
+            for i, v in enumerate(versions):
+                if v is not None and (type(args[i]) in TENSOR_TYPES
+                                      or node.parents[i].mods != v):
+                    args = _unpack_saved(node, create_graph)
+                    break
         if node.params:
             args = (*args, *node.params)
         out = None
@@ -227,7 +237,6 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
             out = node.out
             if create_graph:
                 out = _wrap(out, node, True)
-                out._vc = node.out_version[0]
                 out._fw = node.out_fw
         rules, meta = prim.rule, node.meta
         for i, parent in enumerate(node.parents):
@@ -256,27 +265,35 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
 
 
 def _unpack_saved(node, create_graph):
-    """The rule's arguments: saved values, checked against in-place changes."""
-    saved = node.saved
-    versions = node.versions
-    if versions is None:  # nothing saved by value
-        args = saved
-    else:
-        args = list(saved)
-        for i, v in enumerate(versions):
-            if v is None:
-                continue
-            t = saved[i]
-            now = 0 if t._vc is None else t._vc[0]
-            if now != v:
-                raise RuntimeError(_modified_message(node, f"input {i}", t._data, now, v))
+    """The rule's arguments: saved values, checked against in-place changes.
+
+    A raw array was the output of ``node.parents[i]``, whose ``mods`` count
+    says whether it changed; a saved tensor carries its own version counter.
+    With ``create_graph`` every value is handed over as a tensor connected to
+    the tape, so the derivative is recorded as a function of the inputs.
+    """
+    saved, versions = node.saved, node.versions
+    args = list(saved)
+    for i, v in enumerate(versions or ()):
+        s = saved[i]
+        if v is None:
+            if create_graph and type(node.parents[i]) is Node and type(s) is np.ndarray:
+                args[i] = _wrap(s, node.parents[i], True)  # a private copy (in-place)
+            continue
+        if type(s) in TENSOR_TYPES:
+            now = 0 if s._vc is None else s._vc[0]
+            data = s._data
             if not create_graph:
-                args[i] = t._data
-    if node.out_version is not None:
-        counter, expected = node.out_version
-        if counter[0] != expected:
-            raise RuntimeError(_modified_message(node, "its output", node.out, counter[0],
-                                                 expected))
+                args[i] = data
+        else:
+            producer = node.parents[i]
+            now, data = producer.mods, s
+            if create_graph:
+                args[i] = _wrap(s, producer, True)
+        if now != v:
+            raise RuntimeError(_modified_message(node, f"input {i}", data, now, v))
+    if node.out is not None and node.mods:
+        raise RuntimeError(_modified_message(node, "its output", node.out, node.mods, 0))
     return args
 
 

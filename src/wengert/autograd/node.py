@@ -22,13 +22,16 @@ class Node:
             itself when it is a leaf that requires grad, or ``None`` when no
             gradient flows there. ``None`` for the whole tuple once the node
             has been freed by a backward pass.
-        saved: what the rule needs, per input: the input ``Tensor`` (or raw
-            constant) when its value is saved, its shape when only the shape is,
-            else ``None``.
-        versions: version counts of the saved tensors at save time, to detect
-            in-place changes made before backward reads them.
-        out: the output array when the rule needs it, else ``None``;
-            ``out_version`` is the output's shared version counter.
+        saved: what the rule needs, per input: its value when the rule needs
+            it (the raw array for a tensor computed on the tape, the tensor
+            itself for a leaf, a view or a constant tensor), an ``ArraySpec``
+            when only its shape and dtype are needed, else ``None``.
+        versions: per saved value, the version it had when saved (checked by
+            the engine: a value changed in place since then is refused); for a
+            raw array that is its producer's ``mods`` count.
+        out: the output array when the rule needs it, else ``None``.
+        mods: how many times this node's output (or a view of it) was changed
+            in place; a saved output is valid only while it is 0.
         meta: ``(shape, dtype)`` per input where broadcasting or type promotion
             made the input differ from the output, so the engine can sum the
             cotangent back down and cast it; ``None`` when none did.
@@ -38,18 +41,18 @@ class Node:
     """
 
     __slots__ = (
-        "prim", "parents", "saved", "versions", "params", "out", "out_version",
+        "prim", "parents", "saved", "versions", "params", "out", "mods",
         "meta", "seq", "hooks", "out_fw", "__weakref__",
     )
 
-    def __init__(self, prim, parents, saved, versions, params, out, out_version, meta):
+    def __init__(self, prim, parents, saved, versions, params, out, meta):
         self.prim = prim
         self.parents = parents
         self.saved = saved
         self.versions = versions
         self.params = params
         self.out = out
-        self.out_version = out_version
+        self.mods = 0
         self.meta = meta
         self.seq = next(_sequence)
         self.hooks = None

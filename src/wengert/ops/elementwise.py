@@ -9,32 +9,37 @@ higher-order differentiation.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
-from .._primitive import SPEC, VALUE, Primitive, binary, bind, unary
+from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, unary_fn
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
 from ._registry import method, tensor_arg
 
 # -- arithmetic --------------------------------------------------------------
+# The forward implementations are Python's operators, not NumPy's ufuncs: on
+# NumPy scalars (0-d results) ``a * 2.0`` costs a tenth of ``np.multiply(a,
+# 2.0)``, and on arrays the operator calls the same ufunc.
 
-add_p = Primitive("add", np.add, broadcasts=True,
+add_p = Primitive("add", operator.add, broadcasts=True,
                   rule=(lambda ns, out, x, y: IDENTITY,
                         lambda ns, out, x, y: IDENTITY))
 
-sub_p = Primitive("sub", np.subtract, broadcasts=True,
+sub_p = Primitive("sub", operator.sub, broadcasts=True,
                   rule=(lambda ns, out, x, y: IDENTITY,
                         lambda ns, out, x, y: NEGATE))
 
-mul_p = Primitive("mul", np.multiply, save=(VALUE, VALUE), broadcasts=True,
+mul_p = Primitive("mul", operator.mul, save=(VALUE, VALUE), broadcasts=True,
                   rule=(lambda ns, out, x, y: y,
                         lambda ns, out, x, y: x))
 
-div_p = Primitive("div", np.true_divide, save=(None, VALUE), save_out=True, broadcasts=True,
+div_p = Primitive("div", operator.truediv, save=(None, VALUE), save_out=True, broadcasts=True,
                   rule=(lambda ns, out, x, y: DivideBy(y),
                         lambda ns, out, x, y: -(out / y)))
 
-neg_p = Primitive("neg", np.negative, save=(None,),
+neg_p = Primitive("neg", operator.neg, save=(None,),
                   rule=(lambda ns, out, x: NEGATE,))
 
 
@@ -51,8 +56,13 @@ def _pow_dy(ns, out, x, y):
     return ns.where((x == 0) & (y >= 0), 0, out * ns.log(x))
 
 
-pow_p = Primitive("pow", np.power, save=(VALUE, VALUE), save_out=True, broadcasts=True,
+pow_p = Primitive("pow", operator.pow, save=(VALUE, VALUE), save_out=True, broadcasts=True,
                   rule=(_pow_dx, _pow_dy))
+
+
+_add, _sub, _mul, _div, _pow = (binary_fn(p) for p in (add_p, sub_p, mul_p, div_p, pow_p))
+neg = unary_fn(neg_p)
+neg.__doc__ = "``-input``."
 
 
 def add(input, other, *, alpha=1) -> Tensor:  # noqa: A002
@@ -62,31 +72,22 @@ def add(input, other, *, alpha=1) -> Tensor:  # noqa: A002
     >>> wg.add(wg.tensor([1.0, 2.0]), 1.0)
     tensor([2., 3.])
     """
-    if alpha != 1:
-        other = mul(other, alpha)
-    return binary(add_p, tensor_arg(input), other)
+    return _add(input, other if alpha == 1 else _mul(other, alpha))
 
 
 def sub(input, other, *, alpha=1) -> Tensor:  # noqa: A002
     """``input - alpha * other``, broadcasting."""
-    if alpha != 1:
-        other = mul(other, alpha)
-    return binary(sub_p, tensor_arg(input), other)
+    return _sub(input, other if alpha == 1 else _mul(other, alpha))
 
 
 def mul(input, other) -> Tensor:  # noqa: A002
     """``input * other``, broadcasting."""
-    return binary(mul_p, tensor_arg(input), other)
+    return _mul(input, other)
 
 
 def div(input, other) -> Tensor:  # noqa: A002
     """``input / other`` (true division), broadcasting."""
-    return binary(div_p, tensor_arg(input), other)
-
-
-def neg(input) -> Tensor:  # noqa: A002
-    """``-input``."""
-    return unary(neg_p, tensor_arg(input))
+    return _div(input, other)
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001, A002
@@ -94,21 +95,17 @@ def pow(input, exponent) -> Tensor:  # noqa: A001, A002
 
     At ``0 ** y`` the derivative in ``y`` is taken as 0 (not ``nan``), as in PyTorch.
     """
-    if not isinstance(input, Tensor):
-        return binary(pow_p, input, tensor_arg(exponent))
-    return binary(pow_p, input, exponent)
+    return _pow(input, exponent)
 
 
-Tensor.__add__ = lambda self, other: binary(add_p, self, other)
-Tensor.__sub__ = lambda self, other: binary(sub_p, self, other)
-Tensor.__mul__ = lambda self, other: binary(mul_p, self, other)
-Tensor.__truediv__ = lambda self, other: binary(div_p, self, other)
-Tensor.__pow__ = lambda self, other: binary(pow_p, self, other)
-Tensor.__radd__ = lambda self, other: binary(add_p, other, self)
-Tensor.__rsub__ = lambda self, other: binary(sub_p, other, self)
-Tensor.__rmul__ = lambda self, other: binary(mul_p, other, self)
-Tensor.__rtruediv__ = lambda self, other: binary(div_p, other, self)
-Tensor.__rpow__ = lambda self, other: binary(pow_p, other, self)
+# The operators are the specialized functions themselves: one call per op.
+Tensor.__add__, Tensor.__sub__, Tensor.__mul__ = _add, _sub, _mul
+Tensor.__truediv__, Tensor.__pow__ = _div, _pow
+Tensor.__radd__ = lambda self, other: _add(other, self)
+Tensor.__rsub__ = lambda self, other: _sub(other, self)
+Tensor.__rmul__ = lambda self, other: _mul(other, self)
+Tensor.__rtruediv__ = lambda self, other: _div(other, self)
+Tensor.__rpow__ = lambda self, other: _pow(other, self)
 Tensor.__neg__ = neg
 Tensor.__pos__ = lambda self: self
 for _f in (add, sub, mul, div, neg, pow):
@@ -154,11 +151,7 @@ _UNARY = [
 def _make_unary(name, impl, saves_x, saves_out, derivative, description):
     prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
                      rule=(derivative,))
-
-    def fn(input) -> Tensor:  # noqa: A002
-        return unary(prim, tensor_arg(input))
-
-    fn.__name__ = fn.__qualname__ = name
+    fn = unary_fn(prim)
     fn.__doc__ = (f"Elementwise {description}.\n\n"
                   f"    >>> import wengert as wg\n"
                   f"    >>> x = wg.tensor([0.5, 1.0], requires_grad=True)\n"
@@ -190,14 +183,10 @@ minimum_p = Primitive("minimum", np.minimum, save=(VALUE, VALUE), broadcasts=Tru
                             lambda ns, out, x, y: _tie_split(ns, x, y)))
 
 
-def maximum(input, other) -> Tensor:  # noqa: A002
-    """Elementwise maximum; on ties the gradient is split evenly."""
-    return binary(maximum_p, tensor_arg(input), other)
-
-
-def minimum(input, other) -> Tensor:  # noqa: A002
-    """Elementwise minimum; on ties the gradient is split evenly."""
-    return binary(minimum_p, tensor_arg(input), other)
+maximum = binary_fn(maximum_p)
+maximum.__doc__ = "Elementwise maximum; on ties the gradient is split evenly (as PyTorch)."
+minimum = binary_fn(minimum_p)
+minimum.__doc__ = "Elementwise minimum; on ties the gradient is split evenly (as PyTorch)."
 
 
 method("maximum")(maximum)
@@ -326,19 +315,14 @@ Tensor.bool = lambda self: astype(self, np.bool_)
 # -- comparisons and logic (not differentiable: results are bool) -----------
 
 _COMPARISONS = [
-    ("eq", np.equal, "__eq__"), ("ne", np.not_equal, "__ne__"), ("lt", np.less, "__lt__"),
-    ("le", np.less_equal, "__le__"), ("gt", np.greater, "__gt__"),
-    ("ge", np.greater_equal, "__ge__"), ("logical_and", np.logical_and, "__and__"),
+    ("eq", operator.eq, "__eq__"), ("ne", operator.ne, "__ne__"), ("lt", operator.lt, "__lt__"),
+    ("le", operator.le, "__le__"), ("gt", operator.gt, "__gt__"),
+    ("ge", operator.ge, "__ge__"), ("logical_and", np.logical_and, "__and__"),
     ("logical_or", np.logical_or, "__or__"), ("logical_xor", np.logical_xor, "__xor__"),
 ]
 
 for _name, _impl, _dunder in _COMPARISONS:
-    _prim = Primitive(_name, _impl)
-
-    def _compare(input, other, _prim=_prim) -> Tensor:  # noqa: A002
-        return binary(_prim, tensor_arg(input), other)
-
-    _compare.__name__ = _compare.__qualname__ = _name
+    _compare = binary_fn(Primitive(_name, _impl))
     _compare.__doc__ = f"Elementwise ``{_name}`` (bool result, not differentiable)."
     globals()[_name] = _compare
     method(_name)(_compare)
@@ -351,11 +335,8 @@ method("less")(globals()["lt"])
 method("equal_elementwise")(globals()["eq"])
 
 logical_not_p = Primitive("logical_not", np.logical_not)
-
-
-def logical_not(input) -> Tensor:  # noqa: A002
-    """Elementwise not (bool result)."""
-    return unary(logical_not_p, tensor_arg(input))
+logical_not = unary_fn(logical_not_p)
+logical_not.__doc__ = "Elementwise not (bool result, not differentiable)."
 
 
 method("logical_not")(logical_not)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import TENSOR_TYPES, Tensor, _wrap, bump_version, version_counter
+from .._tensor import TENSOR_TYPES, Tensor, _wrap, bump_version
 from ..autograd.grad_mode import _mode
 from . import elementwise as ew
 from ._registry import method
@@ -59,27 +59,25 @@ def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
         np.copyto(data, result._data, casting="same_kind")
     else:  # a NumPy scalar: immutable, and nothing else shares it
         target._data = np.array(result._data, dtype=data.dtype)
-    counter = version_counter(target)
-    counter[0] += 1
+    bump_version(target)  # before rebinding: the old producer's output changed
     if node is not None or target._node is not None:
         target._node = node
         target._requires_grad = result._requires_grad
-        if node is not None and node.out_version is not None:
-            node.out_version = (counter, counter[0])
     target._fw = result._fw
     return target
 
 
 def _snapshot_saved(node, target):
-    """The new tape entry may have saved ``target`` itself; keep a copy of its old value."""
-    saved = node.saved
-    if not any(s is target for s in saved):
+    """The new tape entry may have saved ``target``'s value; keep a private copy of it."""
+    if node.versions is None:
         return
-    snap = _wrap(np.array(target._data, copy=True), target._node, target._requires_grad)
-    snap._fw = target._fw
-    node.saved = tuple(snap if s is target else s for s in saved)
-    node.versions = tuple(0 if s is target else v for s, v in zip(saved, node.versions))
-    # (the copy has no version counter yet: it reads as version 0)
+    saved, data = node.saved, target._data
+    hit = [s is target or s is data for s in saved]
+    if any(hit):
+        copy = np.array(data, copy=True)
+        node.saved = tuple(copy if h else s for s, h in zip(saved, hit))
+        # A private copy cannot change: nothing to check.
+        node.versions = tuple(None if h else v for v, h in zip(node.versions, hit))
 
 
 def _inplace(op_name: str, fn):
