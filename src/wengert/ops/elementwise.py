@@ -152,6 +152,7 @@ def _make_unary(name, impl, saves_x, saves_out, derivative, description):
     prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
                      rule=(derivative,))
     fn = unary_fn(prim)
+    fn.__module__ = __name__  # documented (and doctested) as part of this module
     fn.__doc__ = (f"Elementwise {description}.\n\n"
                   f"    >>> import wengert as wg\n"
                   f"    >>> x = wg.tensor([0.5, 1.0], requires_grad=True)\n"
