@@ -241,9 +241,7 @@ def unary_fn(prim: Primitive):
             _notify(t._node, t)
         return t
 
-    apply.__name__ = apply.__qualname__ = prim.name
-    prim.fast = apply
-    return apply
+    return _specialized(prim, apply)
 
 
 def binary_fn(prim: Primitive):
@@ -321,6 +319,10 @@ def binary_fn(prim: Primitive):
             _notify(t._node, t)
         return t
 
+    return _specialized(prim, apply)
+
+
+def _specialized(prim: Primitive, apply):
     apply.__name__ = apply.__qualname__ = prim.name
     prim.fast = apply
     return apply

@@ -242,6 +242,14 @@ def sum_to(input, shape) -> Tensor:  # noqa: A002
     return bind(sum_to_p, (input,), (shape,))
 
 
+def _joined(tensors, dim, axis, op):
+    """The tensors to join (at least one) and the dimension (``axis`` is NumPy's name)."""
+    tensors = [tensor_arg(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError(f"{op}: expected a non-empty list of tensors")
+    return tensors, dim if axis is None else axis
+
+
 def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join tensors along an existing dimension.
 
@@ -249,11 +257,7 @@ def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
     >>> wg.cat([wg.zeros(2, 3), wg.ones(1, 3)]).shape
     (3, 3)
     """
-    if axis is not None:
-        dim = axis
-    tensors = [tensor_arg(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("cat: expected a non-empty list of tensors")
+    tensors, dim = _joined(tensors, dim, axis, "cat")
     nd = tensors[0].ndim
     if nd == 0:
         raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack")
@@ -276,11 +280,7 @@ concatenate = concat = cat
 
 def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join tensors of the same shape along a new dimension."""
-    if axis is not None:
-        dim = axis
-    tensors = [tensor_arg(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("stack: expected a non-empty list of tensors")
+    tensors, dim = _joined(tensors, dim, axis, "stack")
     shape = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != shape:
