@@ -238,11 +238,11 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
             if create_graph:
                 out = _wrap(out, node, True)
                 out._fw = node.out_fw
-        rules, meta = prim.rule, node.meta
+        rules, meta, variadic = prim.rule, node.meta, prim.variadic
         for i, parent in enumerate(node.parents):
             if parent is None or (wanted is not None and parent not in wanted):
                 continue
-            m = rules(ns, i, out, *args) if prim.variadic else rules[i](ns, out, *args)
+            m = rules(ns, i, out, *args) if variadic else rules[i](ns, out, *args)
             if m is None:
                 continue
             if m is IDENTITY:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-_sequence = itertools.count()
+_next_seq = itertools.count().__next__
 
 
 class Node:
@@ -54,7 +54,7 @@ class Node:
         self.out = out
         self.mods = 0
         self.meta = meta
-        self.seq = next(_sequence)
+        self.seq = _next_seq()
         self.hooks = None
         self.out_fw = None
 
