@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ._backend import ndarray
 from ._backend import sum_to as _sum_to_array
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
@@ -256,9 +255,11 @@ def binary_fn(prim: Primitive):
 
     def apply(a, b) -> Tensor:
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+        mixed = False
         if ta and tb:
             if a._data.dtype is not b._data.dtype:
                 a, b = promote(a, b)
+                mixed = True
             if a._fw is not None or b._fw is not None:
                 return _bind_dual(prim, (a, b), ())
             ad, bd = a._data, b._data
@@ -294,20 +295,23 @@ def binary_fn(prim: Primitive):
             return t
         t._requires_grad = True
 
+        # Was an input broadcast or promoted? Two tensors of one dtype (promote
+        # saw to that) and one shape make an output of that shape; a Python
+        # number takes the tensor's dtype and shape. Only otherwise compare.
         meta = None
-        to = type(out)
-        # Was an input broadcast or promoted? (The same NumPy scalar type means
-        # the same dtype and shape: reading .dtype off a scalar costs more.)
-        if ra and (type(ad) is not to or to is ndarray) and (
-                ad.shape != out.shape or ad.dtype is not out.dtype and ad.dtype != out.dtype):
-            meta = [(ad.shape, ad.dtype), None]
-        if rb and (type(bd) is not to or to is ndarray) and (
-                bd.shape != out.shape or bd.dtype is not out.dtype and bd.dtype != out.dtype):
-            meta = meta or [None, None]
-            meta[1] = (bd.shape, bd.dtype)
+        if (mixed or bd.shape != ad.shape) if ta and tb else (type(bd if ta else ad) not in _WEAK):
+            meta = _broadcast_meta(ad if ra else None, bd if rb else None, out)
         if save_a or save_b:
-            sa, va = keep(a) if save_a and ta else (a if save_a else None, None)
-            sb, vb = keep(b) if save_b and tb else (b if save_b else None, None)
+            if save_a and ta:  # keep(a), inlined for the common case
+                node = a._node
+                sa, va = (a._data, node.mods) if node is not None and a._vc is None else keep(a)
+            else:
+                sa, va = a if save_a else None, None
+            if save_b and tb:
+                node = b._node
+                sb, vb = (b._data, node.mods) if node is not None and b._vc is None else keep(b)
+            else:
+                sb, vb = b if save_b else None, None
             saved = (sa, sb)
             # Versions are almost always 0: share the tuple (one allocation fewer per op).
             versions = _COMMON_VERSIONS.get(va, {}).get(vb) or (va, vb)
@@ -320,6 +324,20 @@ def binary_fn(prim: Primitive):
         return t
 
     return _specialized(prim, apply)
+
+
+_WEAK = {float, int, bool}
+"""Python numbers: NumPy gives an array op with one of them the array's dtype and shape."""
+
+
+def _broadcast_meta(ad, bd, out):
+    """``[(shape, dtype) or None] * 2``: the inputs (given if differentiable) that differ
+    from the output, for the engine to sum and cast their cotangents back; or None."""
+    meta = [None, None]
+    for i, d in enumerate((ad, bd)):
+        if d is not None and (d.shape != out.shape or d.dtype != out.dtype):
+            meta[i] = (d.shape, d.dtype)
+    return meta if meta != [None, None] else None
 
 
 def _specialized(prim: Primitive, apply):
