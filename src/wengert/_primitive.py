@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from ._backend import sum_to as _sum_to_array
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
-from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
+from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
 from .autograd.node import Node
 
 VALUE = "value"
@@ -346,16 +346,6 @@ def _specialized(prim: Primitive, apply):
     return apply
 
 
-def unary(prim: Primitive, x) -> Tensor:
-    """Apply a one-input primitive (through its specialized function)."""
-    return prim.fast(x)
-
-
-def binary(prim: Primitive, a, b) -> Tensor:
-    """Apply a two-input elementwise primitive (through its specialized function)."""
-    return prim.fast(a, b)
-
-
 _new = object.__new__
 _NOTHING1 = (None,)
 _NOTHING2 = (None, None)
@@ -531,14 +521,3 @@ def apply_map(ns, m, t):
     if type(m) in LINEAR_MAP_TYPES:
         return m.apply(ns, t)
     return t * m
-
-
-def transpose_map(ns, m, ct):
-    """Pull cotangent ``ct`` back through the linear map (or multiplier) ``m``: a VJP."""
-    if m is IDENTITY:
-        return ct
-    if m is NEGATE:
-        return -ct
-    if type(m) in LINEAR_MAP_TYPES:
-        return m.transpose(ns, ct)
-    return ct * m
