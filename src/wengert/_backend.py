@@ -10,8 +10,6 @@ never call NumPy directly: they receive a namespace (see ``_primitive``).
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 ndarray = np.ndarray
@@ -33,8 +31,8 @@ bool_ = np.dtype("bool")
 _FLOAT_KINDS = frozenset("fc")
 
 
-class _DefaultDtype(threading.local):
-    dtype = float32
+class _DefaultDtype:
+    dtype = float32  # process-wide, as in PyTorch
 
 
 _default = _DefaultDtype()
@@ -43,6 +41,13 @@ _default = _DefaultDtype()
 def get_default_dtype() -> np.dtype:
     """The dtype that Python floats and float creation functions produce (float32)."""
     return _default.dtype
+
+
+def result_dtype(*dtypes) -> np.dtype:
+    """PyTorch's promotion of tensor dtypes: floating beats integer beats bool;
+    within a category the wider type wins."""
+    floats = [d for d in dtypes if d.kind in "fc"]
+    return np.result_type(*floats) if floats else np.result_type(*dtypes)
 
 
 def set_default_dtype(dtype) -> None:
@@ -90,6 +95,11 @@ class device:  # noqa: N801 - PyTorch's name
 
 
 CPU = device("cpu")
+
+
+def shares_memory(out, x) -> bool:
+    """Whether ``out`` is a view of ``x``'s memory (NumPy's cheap, conservative test)."""
+    return type(out) is ndarray and type(x) is ndarray and np.may_share_memory(out, x)
 
 
 def sum_to(x, shape: tuple):

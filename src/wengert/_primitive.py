@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from ._backend import shares_memory
 from ._backend import sum_to as _sum_to_array
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
@@ -58,16 +59,20 @@ class Primitive:
             for a variadic primitive, one mode for every input.
         save_out: the rule needs the output value.
         n_params: how many trailing positional arguments are static parameters.
+        uses: per rule, the indices of the saved inputs it reads (default: all).
+            A value is saved only when a rule that reads it will run, so
+            ``x * c`` keeps nothing of ``x`` when ``c`` needs no gradient (and
+            an in-place change of ``x`` afterwards is no error), as in PyTorch.
         broadcasts: inputs may broadcast against each other (the engine sums
             their gradients back to their shapes).
         view: the output shares memory with input 0 (it shares its version counter).
     """
 
     __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
-                 "view", "variadic", "fast")
+                 "view", "variadic", "fast", "readers")
 
     def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
-                 broadcasts=False, view=False):
+                 uses=None, broadcasts=False, view=False):
         if name in REGISTRY:
             raise ValueError(f"primitive '{name}' is already registered")
         self.name, self.impl, self.rule = name, impl, rule
@@ -80,6 +85,9 @@ class Primitive:
         self.save_out, self.n_params = save_out, n_params
         self.broadcasts, self.view = broadcasts, view
         self.fast = None  # the specialized function, for unary and binary elementwise ops
+        # readers[i]: the rules that read saved input i (None: every rule).
+        self.readers = None if uses is None else tuple(
+            tuple(j for j, used in enumerate(uses) if i in used) for i in range(len(uses)))
         REGISTRY[name] = self
         setattr(FAST, name, impl)
         setattr(DIFF, name, self._differentiable_call)
@@ -118,7 +126,7 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     if record and _mode.enabled and prim.rule is not None:
         return _record(prim, args, arrays, params, out)
     result = _wrap(out)
-    if prim.view and getattr(out, "base", None) is not None:
+    if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
     return result
 
@@ -128,8 +136,12 @@ def _record(prim, args, arrays, params, out) -> Tensor:
     parents, saved, versions = [], [], []
     meta = None
     any_value = False
+    readers = prim.readers
+    wants = [type(a) in TENSOR_TYPES and a._requires_grad for a in args]
     for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
         is_tensor = type(a) in TENSOR_TYPES
+        if mode is VALUE and readers is not None and not any(wants[j] for j in readers[i]):
+            mode = None  # no rule that reads it will run
         if is_tensor and a._requires_grad:
             parents.append(a._node or a)
             if prim.broadcasts:
@@ -153,8 +165,14 @@ def _record(prim, args, arrays, params, out) -> Tensor:
             saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
             versions.append(None)
     result = _wrap(out, None, True)
-    if prim.view and getattr(out, "base", None) is not None:
+    if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
+        # The view's tape entry describes it only while its base keeps its
+        # values: save the base, so that an in-place change of either one
+        # (they share a version counter) is caught instead of differentiated
+        # wrongly.
+        saved[0], versions[0] = args[0], version_of(args[0])
+        any_value = True
     node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
                 params, out if prim.save_out else None, meta)
     result._node = node
@@ -252,6 +270,9 @@ def binary_fn(prim: Primitive):
     differentiable = prim.rule is not None
     save_a, save_b = prim.save if differentiable else (None, None)
     save_a, save_b = save_a is VALUE, save_b is VALUE
+    readers = prim.readers or ((0, 1), (0, 1))
+    a_for_a, a_for_b = 0 in readers[0], 1 in readers[0]
+    b_for_a, b_for_b = 0 in readers[1], 1 in readers[1]
 
     def apply(a, b) -> Tensor:
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
@@ -301,17 +322,20 @@ def binary_fn(prim: Primitive):
         meta = None
         if (mixed or bd.shape != ad.shape) if ta and tb else (type(bd if ta else ad) not in _WEAK):
             meta = _broadcast_meta(ad if ra else None, bd if rb else None, out)
-        if save_a or save_b:
-            if save_a and ta:  # keep(a), inlined for the common case
+        # Save only what a rule that will run reads (x * c keeps nothing of x).
+        need_a = save_a and (a_for_a and ra or a_for_b and rb)
+        need_b = save_b and (b_for_a and ra or b_for_b and rb)
+        if need_a or need_b:
+            if need_a and ta:  # keep(a), inlined for the common case
                 node = a._node
                 sa, va = (a._data, node.mods) if node is not None and a._vc is None else keep(a)
             else:
-                sa, va = a if save_a else None, None
-            if save_b and tb:
+                sa, va = a if need_a else None, None
+            if need_b and tb:
                 node = b._node
                 sb, vb = (b._data, node.mods) if node is not None and b._vc is None else keep(b)
             else:
-                sb, vb = b if save_b else None, None
+                sb, vb = b if need_b else None, None
             saved = (sa, sb)
             # Versions are almost always 0: share the tuple (one allocation fewer per op).
             versions = _COMMON_VERSIONS.get(va, {}).get(vb) or (va, vb)

@@ -158,10 +158,10 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(
                     f"assigned grad must be a Tensor or None, got {type(value).__name__}")
-            if value.shape != self.shape:
+            if value.shape != self.shape or value.dtype != self.dtype:
                 raise RuntimeError(
-                    f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
-                )
+                    f"assigned grad has shape {value.shape} and dtype {value.dtype}, but the "
+                    f"tensor has shape {self.shape} and dtype {self.dtype}; they must match")
         self._grad = value
 
     def retain_grad(self) -> None:

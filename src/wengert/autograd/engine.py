@@ -214,9 +214,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         if capture_nodes and node in capture_nodes:
             capture_nodes[node] = ct
         if ct is None or (needed is not None and node not in needed):
-            if not retain_graph:
-                node.parents = node.saved = node.out = None
-            continue
+            continue  # not run: another pass may still need it
         prim = node.prim
         versions = node.versions
         if versions is None and node.out is None:
@@ -226,8 +224,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
             args = node.saved
             for i, v in enumerate(versions):
-                if v is not None and (type(args[i]) in TENSOR_TYPES
-                                      or node.parents[i].mods != v):
+                if type(args[i]) in TENSOR_TYPES or (v is not None and node.parents[i].mods != v):
                     args = _unpack_saved(node, create_graph)
                     break
         if node.params:
@@ -276,9 +273,12 @@ def _unpack_saved(node, create_graph):
     args = list(saved)
     for i, v in enumerate(versions or ()):
         s = saved[i]
-        if v is None:
-            if create_graph and type(node.parents[i]) is Node and type(s) is np.ndarray:
-                args[i] = _wrap(s, node.parents[i], True)  # a private copy (in-place)
+        if v is None:  # a constant, or a private copy made by an in-place op
+            if type(s) in TENSOR_TYPES:
+                if not create_graph:
+                    args[i] = s._data
+            elif create_graph and type(node.parents[i]) is Node and type(s) is np.ndarray:
+                args[i] = _wrap(s, node.parents[i], True)
             continue
         if type(s) in TENSOR_TYPES:
             now = 0 if s._vc is None else s._vc[0]
@@ -307,15 +307,24 @@ def _modified_message(node, what, data, now, expected):
 
 
 def _run_hooks(hooks, ct, create_graph):
+    """Apply tensor hooks to a gradient; ``retain_grad`` runs last, as in PyTorch."""
+    from .._tensor import _RetainGrad
+
     g = ct if create_graph else _wrap(ct)
-    for hook in tuple(hooks):
+    replaced = False
+    ordered = [h for h in hooks if type(h) is not _RetainGrad]
+    ordered += [h for h in hooks if type(h) is _RetainGrad]
+    for hook in ordered:
         r = hook(g)
         if r is not None:
             if r.shape != g.shape:
                 raise RuntimeError(f"hook {hook!r} returned a gradient of shape {r.shape}; "
                                    f"expected {g.shape}")
-            g = r
-    return g if create_graph else g._data
+            g, replaced = r, True
+    if create_graph:
+        return g
+    # A hook may hand back a tensor the caller keeps: never let .grad alias it.
+    return np.array(g._data, copy=True) if replaced else g._data
 
 
 def _owned(g, handed_out: set):
@@ -335,7 +344,9 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
         if leaf._hooks is not None:
             g = _run_hooks(leaf._hooks, g, create_graph)
         if create_graph:
-            leaf._grad = g if leaf._grad is None else leaf._grad + g
+            # The same cotangent tensor may reach several leaves (and be the
+            # caller's own): each .grad gets memory of its own.
+            leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
             continue
         if g.dtype != leaf._data.dtype:
             g = g.astype(leaf._data.dtype)
@@ -353,6 +364,8 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
     result = []
     for i, (t, edge) in enumerate(zip(targets, edges)):
         g = capture_nodes.get(edge) if type(edge) is Node else cts.get(edge)
+        if g is not None and type(edge) is not Node and t._hooks is not None:
+            g = _run_hooks(t._hooks, g, create_graph)  # a leaf's hooks run in grad() too
         if g is None:
             if not allow_unused:
                 raise RuntimeError(

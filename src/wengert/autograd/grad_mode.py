@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 
 
@@ -34,17 +35,42 @@ class _Switch:
     def __exit__(self, *exc):
         _mode.enabled = self._prev
 
+    def __new__(cls, func=None):
+        self = super().__new__(cls)
+        # ``@wg.no_grad`` without parentheses: decorate at once.
+        return self(func) if callable(func) else self
+
     def __call__(self, fn):
         target = self._target
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                # The mode holds whenever the generator's body runs, not only
+                # while it is created.
+                gen = fn(*args, **kwargs)
+                sent = None
+                while True:
+                    with _switch(target):
+                        try:
+                            value = gen.send(sent)
+                        except StopIteration as stop:
+                            return stop.value
+                    sent = yield value
+
+            return generator
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            switch = _Switch()
-            switch._target = target
-            with switch:
+            with _switch(target):
                 return fn(*args, **kwargs)
 
         return wrapper
+
+
+def _switch(target: bool) -> _Switch:
+    switch = object.__new__(_Switch)
+    switch._target = target
+    return switch
 
 
 class no_grad(_Switch):  # noqa: N801 - PyTorch's name
@@ -73,6 +99,9 @@ class set_grad_enabled(_Switch):  # noqa: N801
     As in PyTorch, the call itself sets the mode; a ``with`` block restores the
     previous mode on exit; used as a decorator it leaves the mode as it was.
     """
+
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
 
     def __init__(self, mode: bool):
         self._target = bool(mode)

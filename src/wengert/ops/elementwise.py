@@ -31,7 +31,7 @@ sub_p = Primitive("sub", operator.sub, broadcasts=True,
                   rule=(lambda ns, out, x, y: IDENTITY,
                         lambda ns, out, x, y: NEGATE))
 
-mul_p = Primitive("mul", operator.mul, save=(VALUE, VALUE), broadcasts=True,
+mul_p = Primitive("mul", operator.mul, save=(VALUE, VALUE), uses=((1,), (0,)), broadcasts=True,
                   rule=(lambda ns, out, x, y: y,
                         lambda ns, out, x, y: x))
 
@@ -328,6 +328,10 @@ for _name, _impl, _dunder in _COMPARISONS:
     globals()[_name] = _compare
     method(_name)(_compare)
     setattr(Tensor, _dunder, _compare)
+# ``t == None`` is False (and ``!=`` True), as for any Python object.
+_eq, _ne = Tensor.__eq__, Tensor.__ne__
+Tensor.__eq__ = lambda self, other: False if other is None else _eq(self, other)
+Tensor.__ne__ = lambda self, other: True if other is None else _ne(self, other)
 Tensor.__rand__ = Tensor.__and__
 Tensor.__ror__ = Tensor.__or__
 Tensor.__rxor__ = Tensor.__xor__

@@ -23,7 +23,14 @@ def _has_int_array(index) -> bool:
 
 
 def _getitem(x, index):
-    return x[index]
+    out = x[index]
+    if type(out) is not np.ndarray and type(x) is np.ndarray:
+        # NumPy returns a copied scalar for a single element; PyTorch returns a
+        # view (x[0].add_(1) changes x). A trailing ... gives NumPy's 0-d view.
+        parts = index if isinstance(index, tuple) else (index,)
+        if not any(p is Ellipsis for p in parts):
+            out = x[(*parts, Ellipsis)]
+    return out
 
 
 def _index_scatter(x, index, shape):

@@ -19,12 +19,15 @@ from .index import index_put
 
 
 def recording(target: Tensor, *others) -> bool:
-    """Whether an in-place op on ``target`` with ``others`` must be recorded."""
-    if not _mode.enabled:
-        return False
-    return target._requires_grad or any(
-        type(o) in TENSOR_TYPES and (o._requires_grad or o._fw is not None) for o in others
-    ) or target._fw is not None
+    """Whether an in-place op on ``target`` with ``others`` must go through the tape.
+
+    Forward-mode tangents propagate even under ``no_grad`` (as in PyTorch), so
+    a dual tensor is always tracked.
+    """
+    tensors = [o for o in (target, *others) if type(o) in TENSOR_TYPES]
+    if any(t._fw is not None for t in tensors):
+        return True
+    return _mode.enabled and any(t._requires_grad for t in tensors)
 
 
 def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
@@ -38,18 +41,23 @@ def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
             f"{op}: result type {result.dtype} can't be cast to the tensor's type "
             f"{target.dtype} in place; use the out-of-place op or convert first")
     node = result._node
+    if node is not None and target._node is None and target._requires_grad:
+        raise RuntimeError(
+            f"{op}: a leaf tensor that requires grad (shape {target.shape}) is being used "
+            "in an in-place operation. Do the update under `with wg.no_grad():` (as "
+            "optimizers do), or work on a copy (x = x.clone()).")
+    if (node is not None or result._fw is not None) and target._base is not None:
+        # The base tensor would keep its old history (PyTorch rewrites it; we
+        # refuse rather than lose the gradient silently).
+        raise RuntimeError(
+            f"{op}: in-place change of a view (of a tensor of shape {target._base.shape}) "
+            "with values that are being differentiated is not supported: the base tensor "
+            "would not learn about it. Write through the base instead "
+            "(base[index] = value is differentiable), or clone() the view first.")
     if node is not None:
-        if target._node is None and target._requires_grad and _mode.enabled:
-            raise RuntimeError(
-                f"{op}: a leaf tensor that requires grad (shape {target.shape}) is being used "
-                "in an in-place operation. Do the update under `with wg.no_grad():` (as "
-                "optimizers do), or work on a copy (x = x.clone()).")
-        if target._node is not None and target._node.prim.view:
-            raise RuntimeError(
-                f"{op}: in-place change of a view (the output of "
-                f"'{target._node.prim.name}') that requires grad is not supported; apply it "
-                "to the base tensor, or clone() the view first.")
         _snapshot_saved(node, target)
+    if target._retains_grad and node is not None:
+        _move_retain_hook(target, node)
     data = target._data
     if isinstance(data, np.ndarray):
         if not data.flags.writeable:
@@ -75,9 +83,25 @@ def _snapshot_saved(node, target):
     hit = [s is target or s is data for s in saved]
     if any(hit):
         copy = np.array(data, copy=True)
+        if type(target) in TENSOR_TYPES and target._fw is not None and any(
+                s is target for s in saved):
+            # Keep the tangents too, for forward-over-reverse.
+            copy = _wrap(copy, target._node, target._requires_grad)
+            copy._fw = target._fw
         node.saved = tuple(copy if h else s for s, h in zip(saved, hit))
         # A private copy cannot change: nothing to check.
         node.versions = tuple(None if h else v for v, h in zip(node.versions, hit))
+
+
+def _move_retain_hook(target, node):
+    """``retain_grad()`` follows the tensor to its new tape entry (as in PyTorch)."""
+    from .._tensor import _RetainGrad
+
+    old = target._node
+    if old is not None and old.hooks:
+        keep = [h for h in old.hooks if not (type(h) is _RetainGrad and h.ref() is target)]
+        old.hooks[:] = keep
+    node.register_hook(_RetainGrad(target))
 
 
 def _inplace(op_name: str, fn):

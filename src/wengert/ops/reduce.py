@@ -46,7 +46,7 @@ argmin_p = Primitive("argmin", lambda x, axis, keepdims: np.argmin(x, axis=axis,
 
 def _axes(dim, ndim: int, op: str):
     """Normalize ``dim`` to None, or a sorted tuple of non-negative axes."""
-    if dim is None:
+    if dim is None or dim == ():  # PyTorch: an empty dim reduces everything
         return None
     dims = dim if isinstance(dim, tuple) else (dim,)
     nd = builtins.max(ndim, 1)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._backend import result_dtype
 from .._backend import sum_to as _sum_to
 from .._primitive import SPEC, Primitive, alias_p, bind
 from .._tensor import Tensor
@@ -268,10 +269,8 @@ def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
             raise RuntimeError(
                 f"cat: tensor {i} has shape {t.shape}, which does not match tensor 0's shape "
                 f"{first} except in dimension {d}")
-    dtype = np.result_type(*(t.dtype for t in tensors))
+    dtype = result_dtype(*(t.dtype for t in tensors))
     tensors = [t if t.dtype == dtype else t.to(dtype) for t in tensors]
-    if len(tensors) == 1:
-        return tensors[0]
     return bind(cat_p, tuple(tensors), (d,))
 
 
