@@ -66,6 +66,7 @@ from .ops.elementwise import (
     exp,
     ge,
     gt,
+    isnan,
     le,
     log,
     logical_and,

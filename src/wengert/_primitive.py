@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ._backend import shares_memory
+from ._backend import get_default_dtype, shares_memory
 from ._backend import sum_to as _sum_to_array
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
@@ -218,12 +218,14 @@ def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
 # -- fast paths for the operators (most of a program's ops) --------------
 
 
-def unary_fn(prim: Primitive):
+def unary_fn(prim: Primitive, floating: bool = False):
     """The function applying a one-input, parameter-free ``prim``: ``bind``, specialized.
 
     Operators and elementwise functions are most of what a program runs, so
     their path is spelled out once here with everything known about the
     primitive looked up in advance, and allocates only what the tape keeps.
+    ``floating``: integer inputs give the default float dtype (``exp`` of an
+    int64 tensor is float32, as in PyTorch).
     """
     impl, save_out = prim.impl, prim.save_out
     differentiable = prim.rule is not None
@@ -242,6 +244,8 @@ def unary_fn(prim: Primitive):
         t._data, t._node, t._vc, t._fw = out, None, None, None
         if not (x._requires_grad and _mode.enabled and differentiable):
             t._requires_grad = False
+            if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
+                t._data = out.astype(get_default_dtype())
             return t
         t._requires_grad = True
         node = x._node
@@ -261,7 +265,7 @@ def unary_fn(prim: Primitive):
     return _specialized(prim, apply)
 
 
-def binary_fn(prim: Primitive):
+def binary_fn(prim: Primitive, floating: bool = False):
     """The function applying a two-input elementwise ``prim``; see ``unary_fn``.
 
     Either argument may be a constant (a number or an array), as in ``2 * x``.
@@ -313,6 +317,8 @@ def binary_fn(prim: Primitive):
         t._data, t._node, t._vc, t._fw = out, None, None, None
         if not ((ra or rb) and _mode.enabled and differentiable):
             t._requires_grad = False
+            if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
+                t._data = out.astype(get_default_dtype())
             return t
         t._requires_grad = True
 
@@ -377,27 +383,41 @@ _ZERO1 = (0,)
 _COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
 
 
+def _integral(x) -> bool:
+    """An integer or bool operand (array, NumPy scalar or Python number)."""
+    kind = x.dtype.kind if hasattr(x, "dtype") else ("f" if isinstance(x, float) else "i")
+    return kind in "biu"
+
+
 def _as_tensor(x) -> Tensor:
     from ._creation import as_tensor
 
     return as_tensor(x)
 
 
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}
+
+
 def promote(a: Tensor, b: Tensor):
-    """PyTorch's type promotion for two tensors: floats win over integers."""
+    """PyTorch's type promotion for two tensors of different dtypes.
+
+    A higher category (bool < integer < floating) wins outright; within a
+    category a 0-d tensor gives way to a dimensioned one (``f32_t + 0-d f64``
+    stays float32); otherwise NumPy's promotion, which agrees with PyTorch's.
+    """
     da, db = a._data.dtype, b._data.dtype
-    fa, fb = da.kind in "fc", db.kind in "fc"
-    if fa and not fb:
-        return a, b.to(da)
-    if fb and not fa:
+    ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
+    if ca != cb:
+        return (a, b.to(da)) if ca > cb else (a.to(db), b)
+    if a._data.ndim == 0 and b._data.ndim:
         return a.to(db), b
-    return a, b  # same category: NumPy's promotion agrees with PyTorch's
+    if b._data.ndim == 0 and a._data.ndim:
+        return a, b.to(da)
+    return a, b
 
 
 def _to_default_float(t: Tensor) -> Tensor:
     """An integer tensor meeting a Python float becomes the default float dtype (PyTorch)."""
-    from ._backend import get_default_dtype
-
     return t.to(get_default_dtype())
 
 

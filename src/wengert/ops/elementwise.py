@@ -13,7 +13,8 @@ import operator
 
 import numpy as np
 
-from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, unary_fn
+from .._backend import get_default_dtype
+from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary_fn
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
 from ._registry import method, tensor_arg
@@ -60,7 +61,8 @@ pow_p = Primitive("pow", operator.pow, save=(VALUE, VALUE), save_out=True, broad
                   rule=(_pow_dx, _pow_dy))
 
 
-_add, _sub, _mul, _div, _pow = (binary_fn(p) for p in (add_p, sub_p, mul_p, div_p, pow_p))
+_add, _sub, _mul, _pow = (binary_fn(p) for p in (add_p, sub_p, mul_p, pow_p))
+_div = binary_fn(div_p, floating=True)  # true division of integers gives floats
 neg = unary_fn(neg_p)
 neg.__doc__ = "``-input``."
 
@@ -148,10 +150,13 @@ _UNARY = [
 ]
 
 
+_KEEP_INTEGERS = {"relu", "abs", "sign"}  # the rest map integers to floats
+
+
 def _make_unary(name, impl, saves_x, saves_out, derivative, description):
     prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
                      rule=(derivative,))
-    fn = unary_fn(prim)
+    fn = unary_fn(prim, floating=name not in _KEEP_INTEGERS)
     fn.__module__ = __name__  # documented (and doctested) as part of this module
     fn.__doc__ = (f"Elementwise {description}.\n\n"
                   f"    >>> import wengert as wg\n"
@@ -170,19 +175,20 @@ method("absolute")(globals()["abs"])
 # -- binary selections -------------------------------------------------------
 
 
-def _tie_split(ns, a, b):
-    """d max(a, b) / da: 1 where ``a`` wins, 1/2 on a tie, 0 where it loses (as PyTorch)."""
-    return ns.astype((a > b) + 0.5 * (a == b), a.dtype)
+def _max_slope(ns, a, b, like):
+    """d max(a, b) / da as PyTorch defines it: 1 where ``a`` wins (or is NaN),
+    1/2 on a tie, 0 where it loses; in the dtype of the input ``like``."""
+    return ns.astype(1 - (a < b) - 0.5 * (a == b), like.dtype)
 
 
 maximum_p = Primitive("maximum", np.maximum, save=(VALUE, VALUE), broadcasts=True,
-                      rule=(lambda ns, out, x, y: _tie_split(ns, x, y),
-                            lambda ns, out, x, y: _tie_split(ns, y, x)))
+                      rule=(lambda ns, out, x, y: _max_slope(ns, x, y, x),
+                            lambda ns, out, x, y: _max_slope(ns, y, x, y)))
 
+# d min(a, b) / da is d max(b, a) / db with the roles swapped.
 minimum_p = Primitive("minimum", np.minimum, save=(VALUE, VALUE), broadcasts=True,
-                      rule=(lambda ns, out, x, y: _tie_split(ns, y, x),
-                            lambda ns, out, x, y: _tie_split(ns, x, y)))
-
+                      rule=(lambda ns, out, x, y: _max_slope(ns, y, x, x),
+                            lambda ns, out, x, y: _max_slope(ns, x, y, y)))
 
 maximum = binary_fn(maximum_p)
 maximum.__doc__ = "Elementwise maximum; on ties the gradient is split evenly (as PyTorch)."
@@ -210,12 +216,21 @@ def where(condition, input, other) -> Tensor:  # noqa: A002
         raise TypeError(f"where: condition must be a bool tensor, got dtype {c.dtype}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = tensor_arg(input)  # noqa: A001
-    if isinstance(input, Tensor) and isinstance(other, Tensor) \
-            and input.dtype != other.dtype:
-        from .._primitive import promote
-
-        input, other = promote(input, other)  # noqa: A001
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        if input.dtype != other.dtype:
+            input, other = promote(input, other)  # noqa: A001
+    elif isinstance(input, Tensor):
+        input = _float_for(input, other)  # noqa: A001
+    else:
+        other = _float_for(other, input)
     return bind(where_p, (c, input, other))
+
+
+def _float_for(t: Tensor, number) -> Tensor:
+    """An integer tensor combined with a Python float takes the default float dtype."""
+    if isinstance(number, float) and t.dtype.kind in "biu":
+        return t.to(get_default_dtype())
+    return t
 
 
 Tensor.where = lambda self, condition, other: where(condition, self, other)
@@ -243,6 +258,7 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input if min is None else maximum(input, min)
         return out if max is None else minimum(out, max)
+    input = _float_for(input, min if isinstance(min, float) else max)  # noqa: A001
     return bind(clamp_p, (input,), (min, max))
 
 
@@ -338,6 +354,11 @@ Tensor.__rxor__ = Tensor.__xor__
 method("greater")(globals()["gt"])
 method("less")(globals()["lt"])
 method("equal_elementwise")(globals()["eq"])
+
+isnan_p = Primitive("isnan", np.isnan)
+isnan = unary_fn(isnan_p)
+isnan.__doc__ = "Elementwise test for NaN (bool result, not differentiable)."
+method("isnan")(isnan)
 
 logical_not_p = Primitive("logical_not", np.logical_not)
 logical_not = unary_fn(logical_not_p)

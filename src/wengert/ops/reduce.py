@@ -27,8 +27,10 @@ sum_p = Primitive("sum", _sum, save=(SPEC,), n_params=2,
 
 
 def _extremum_rule(ns, out, x, axis, keepdims):
-    # d max / d x spreads evenly over the elements that attain the maximum.
-    hit = ns.astype(x == ns.reshape(out, kept_shape(x.shape, axis)), x.dtype)
+    # d max / d x spreads evenly over the elements that attain the maximum. A
+    # NaN is the maximum wherever it occurs (then no x equals it), as in PyTorch.
+    hit = (x == ns.reshape(out, kept_shape(x.shape, axis))) | ns.isnan(x)
+    hit = ns.astype(hit, x.dtype)
     return Compose(Scale(hit / ns.sum(hit, axis, True)), SumAxes(x.shape, axis, keepdims))
 
 
@@ -195,13 +197,26 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     from .elementwise import abs as abs_
 
     input = tensor_arg(input)  # noqa: A001
-    if p == 2:
-        return sum(input * input, dim, keepdim) ** 0.5
     if p == 1:
         return sum(abs_(input), dim, keepdim)
     if p == float("inf"):
         return amax(abs_(input), dim, keepdim)
-    return sum(abs_(input) ** p, dim, keepdim) ** (1.0 / p)
+    total = sum(input * input if p == 2 else abs_(input) ** p, dim, keepdim)
+    return _root_at_zero_safe(total, p)
+
+
+def _root_at_zero_safe(s, p):
+    """``s ** (1/p)`` for ``s >= 0``, whose gradient at ``s == 0`` is 0 instead of nan.
+
+    The root's slope is infinite at 0 and 0 * inf = nan would reach every input;
+    PyTorch takes the subgradient 0 there. The double ``where`` keeps the
+    unused branch finite so no nan can leak through it either.
+    """
+    from .elementwise import sqrt, where
+
+    positive = s > 0
+    safe = where(positive, s, 1.0)
+    return where(positive, sqrt(safe) if p == 2 else safe ** (1.0 / p), 0.0)
 
 
 @method()
