@@ -10,6 +10,8 @@ never call NumPy directly: they receive a namespace (see ``_primitive``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 ndarray = np.ndarray
@@ -100,6 +102,24 @@ CPU = device("cpu")
 def shares_memory(out, x) -> bool:
     """Whether ``out`` is a view of ``x``'s memory (NumPy's cheap, conservative test)."""
     return type(out) is ndarray and type(x) is ndarray and np.may_share_memory(out, x)
+
+
+_SMALL = 1 << 16
+
+
+def broadcast_for_rules(x, shape: tuple):
+    """``np.broadcast_to`` as derivative rules use it on raw arrays.
+
+    A small result is materialized: NumPy's ``broadcast_to`` spends about 4 us
+    checking its arguments, ten times what filling a few thousand elements
+    costs (and the sum's backward hits it once per ``.sum().backward()``). A
+    large one stays a zero-copy view.
+    """
+    if math.prod(shape) <= _SMALL:
+        out = np.empty(shape, dtype=x.dtype)
+        out[...] = x
+        return out
+    return np.broadcast_to(x, shape)
 
 
 def sum_to(x, shape: tuple):

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ._backend import get_default_dtype, shares_memory
-from ._backend import sum_to as _sum_to_array
+from ._backend import broadcast_for_rules, get_default_dtype, shares_memory
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
@@ -36,10 +35,16 @@ REGISTRY: dict[str, Primitive] = {}
 OBSERVERS: list = []
 """Callbacks ``f(node, tensor)`` told of every recorded op (``wengert.tools.tape.recording``)."""
 
-FAST = SimpleNamespace(sum_to=_sum_to_array)
-"""Rule namespace on raw arrays: each primitive's forward implementation."""
+FAST = SimpleNamespace()
+"""Rule namespace on raw arrays: each primitive's forward implementation
+(with the few overrides set in ``_fast_overrides`` below)."""
 DIFF = SimpleNamespace()
 """Rule namespace on tensors: each primitive, recorded (for higher order)."""
+
+
+_FAST_OVERRIDES = {"broadcast_to": broadcast_for_rules}
+"""Rules on raw arrays may use a faster equivalent of a primitive's forward:
+a backward pass never writes into a broadcast, so it need not be a view."""
 
 
 class Primitive:
@@ -89,7 +94,7 @@ class Primitive:
         self.readers = None if uses is None else tuple(
             tuple(j for j, used in enumerate(uses) if i in used) for i in range(len(uses)))
         REGISTRY[name] = self
-        setattr(FAST, name, impl)
+        setattr(FAST, name, _FAST_OVERRIDES.get(name, impl))
         setattr(DIFF, name, self._differentiable_call)
 
     def _differentiable_call(self, *args):
