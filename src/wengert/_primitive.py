@@ -37,7 +37,7 @@ OBSERVERS: list = []
 
 FAST = SimpleNamespace()
 """Rule namespace on raw arrays: each primitive's forward implementation
-(with the few overrides set in ``_fast_overrides`` below)."""
+(or its stand-in from ``_FAST_OVERRIDES``)."""
 DIFF = SimpleNamespace()
 """Rule namespace on tensors: each primitive, recorded (for higher order)."""
 
