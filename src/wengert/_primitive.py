@@ -20,7 +20,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ._backend import broadcast_for_rules, get_default_dtype, shares_memory
-from ._tensor import TENSOR_TYPES, Tensor, _wrap, make_view, version_of
+from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
 from .autograd.node import Node
@@ -142,6 +142,9 @@ def _record(prim, args, arrays, params, out) -> Tensor:
     meta = None
     any_value = False
     readers = prim.readers
+    for a in args:
+        if type(a) in TENSOR_TYPES and a._vc is not None:
+            check_view_is_current(a)
     wants = [type(a) in TENSOR_TYPES and a._requires_grad for a in args]
     for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
         is_tensor = type(a) in TENSOR_TYPES
@@ -172,12 +175,6 @@ def _record(prim, args, arrays, params, out) -> Tensor:
     result = _wrap(out, None, True)
     if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
-        # The view's tape entry describes it only while its base keeps its
-        # values: save the base, so that an in-place change of either one
-        # (they share a version counter) is caught instead of differentiated
-        # wrongly.
-        saved[0], versions[0] = args[0], version_of(args[0])
-        any_value = True
     node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
                 params, out if prim.save_out else None, meta)
     result._node = node
@@ -246,13 +243,15 @@ def unary_fn(prim: Primitive, floating: bool = False):
         except (ValueError, TypeError) as e:
             raise op_error(prim, (x._data,), e) from None
         t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw = out, None, None, None
+        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
         if not (x._requires_grad and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
             return t
         t._requires_grad = True
+        if x._vc is not None:
+            check_view_is_current(x)
         node = x._node
         if save_x:
             if node is not None and x._vc is None:  # keep(x), inlined
@@ -319,13 +318,17 @@ def binary_fn(prim: Primitive, floating: bool = False):
         except (ValueError, TypeError) as e:
             raise op_error(prim, (ad, bd), e) from None
         t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw = out, None, None, None
+        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
         if not ((ra or rb) and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
             return t
         t._requires_grad = True
+        if ta and a._vc is not None:
+            check_view_is_current(a)
+        if tb and b._vc is not None:
+            check_view_is_current(b)
 
         # Was an input broadcast or promoted? Two tensors of one dtype (promote
         # saw to that) and one shape make an output of that shape; a Python

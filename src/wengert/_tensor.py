@@ -14,7 +14,7 @@ import numpy as np
 from . import _backend
 from .autograd.grad_mode import _mode
 
-_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False, "_base": None}
+_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False, "_view_version": 0}
 
 
 class Tensor:
@@ -36,12 +36,12 @@ class Tensor:
     # leaf). _vc: version counter, a one-element list shared with views, made
     # only when first needed (None reads as version 0), so that most tensors
     # never allocate one. _fw: forward-mode tangents, {level: Tensor}, or
+    # None. _base: the tensor whose memory a view (or detach()) shares, or
     # None. The rest are read rarely and default through __getattr__, so
-    # creating a tensor on the hot path sets only five slots. _base: the
-    # tensor whose memory a view (or detach()) shares.
+    # creating a tensor on the hot path sets only six slots.
     __slots__ = (
-        "_data", "_node", "_requires_grad", "_vc", "_fw",
-        "_grad", "_hooks", "_retains_grad", "_base", "__weakref__",
+        "_data", "_node", "_requires_grad", "_vc", "_fw", "_base",
+        "_grad", "_hooks", "_retains_grad", "_view_version", "__weakref__",
     )
 
     __array_priority__ = 1000
@@ -57,6 +57,7 @@ class Tensor:
         self._requires_grad = False
         self._vc = None
         self._fw = None
+        self._base = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -315,6 +316,7 @@ def _wrap(data, node=None, requires_grad=False) -> Tensor:
     t._requires_grad = requires_grad
     t._vc = None
     t._fw = None
+    t._base = None
     return t
 
 
@@ -333,7 +335,10 @@ def bump_version(t: Tensor) -> None:
     memory (``t``'s producer, and its base's through views) counts the change:
     a node that saved such an output as a raw array checks that count.
     """
-    version_counter(t)[0] += 1
+    counter = version_counter(t)
+    counter[0] += 1
+    if t._base is not None:
+        t._view_version = counter[0]  # changed through itself: its history still holds
     while t is not None:
         if t._node is not None:
             t._node.mods += 1
@@ -342,9 +347,23 @@ def bump_version(t: Tensor) -> None:
 
 def make_view(view: Tensor, base: Tensor) -> Tensor:
     """Mark ``view`` as sharing ``base``'s memory: one version counter for both."""
-    view._vc = version_counter(base)
+    view._vc = counter = version_counter(base)
     view._base = base
+    view._view_version = counter[0]
     return view
+
+
+def check_view_is_current(t: Tensor) -> None:
+    """Refuse to record an op on a view whose base changed in place since it was taken.
+
+    Its tape entry (``base[index]``, ``base.reshape(...)``) describes the old
+    values; PyTorch replays the view, wengert asks for it to be taken again.
+    """
+    if t._base is not None and t._vc[0] != t._view_version:
+        raise RuntimeError(
+            f"this view (shape {t.shape}) of a tensor of shape {t._base.shape} was taken "
+            "before its base was changed in place, so its recorded history is out of date. "
+            "Take the view again after the in-place change (e.g. v = y[0:2] after y.mul_(2)).")
 
 
 def version_of(t: Tensor) -> int:

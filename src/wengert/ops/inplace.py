@@ -68,9 +68,9 @@ def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
     else:  # a NumPy scalar: immutable, and nothing else shares it
         target._data = np.array(result._data, dtype=data.dtype)
     bump_version(target)  # before rebinding: the old producer's output changed
-    if node is not None or target._node is not None:
+    if node is not None:  # (under no_grad the history stays, as in PyTorch)
         target._node = node
-        target._requires_grad = result._requires_grad
+        target._requires_grad = True
     target._fw = result._fw
     return target
 
