@@ -36,3 +36,9 @@ def test_console_script_is_installed():
     proc = subprocess.run([sys.executable, "-m", "wengert.cli", "--help"], capture_output=True,
                           text=True)
     assert proc.returncode == 0 and "--at" in proc.stdout
+
+
+def test_non_finite_point_is_a_usage_error():
+    proc = subprocess.run([sys.executable, "-m", "wengert.cli", "--at", "nan", "5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "finite" in proc.stderr

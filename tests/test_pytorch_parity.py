@@ -267,3 +267,63 @@ def test_assigning_a_grad_of_another_dtype_is_refused():
     x = wg.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="dtype float64"):
         x.grad = wg.ones(2, dtype=F64)
+
+
+# -- second review --------------------------------------------------------------------
+
+
+def test_zero_derivatives_are_zeros_not_missing():
+    x = t64([-1.5, 0.5, 2.0], requires_grad=True)
+    for f in (wg.sign, lambda v: v ** 0):
+        (g,) = wg.grad(f(x).sum(), [x])
+        np.testing.assert_array_equal(g.numpy(), [0.0, 0.0, 0.0])
+    (g,) = wg.grad(wg.abs(x).sum(), [x], create_graph=True)
+    (h,) = wg.grad(g.sum(), [x])
+    np.testing.assert_array_equal(h.numpy(), [0.0, 0.0, 0.0])
+
+
+def test_clamp_with_tensor_bounds_does_not_split_ties():
+    x = t64([1.0, 2.0], requires_grad=True)
+    lo, hi = t64([1.0, 0.0], requires_grad=True), t64([3.0, 2.0], requires_grad=True)
+    wg.clamp(x, min=lo, max=hi).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(lo.grad.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(hi.grad.numpy(), [0.0, 0.0])
+
+
+def test_setitem_with_extra_leading_unit_dims():
+    w = wg.ones(1, 3, requires_grad=True)
+    buf = wg.zeros(3, requires_grad=True) * 1.0
+    buf[:] = w * 2
+    buf.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[2.0, 2.0, 2.0]])
+
+
+def test_zero_dim_leaf_grad_accumulates_in_the_same_tensor():
+    x = wg.tensor(2.0, requires_grad=True)
+    (x * 3).backward()
+    g = x.grad
+    (x * 3).backward()
+    assert x.grad is g and g.item() == 6.0
+
+
+def test_gradients_keep_float32():
+    x = wg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    y.retain_grad()
+    (2 ** y).sum().backward()
+    assert y.grad.dtype == wg.float32 and x.grad.dtype == wg.float32
+    x = wg.tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).backward(wg.ones(2, dtype=F64), create_graph=True)
+    assert x.grad.dtype == wg.float32
+
+
+def test_numpy_array_operands_follow_tensor_promotion():
+    assert (wg.ones(3) + np.arange(3)).dtype == wg.float32
+    with pytest.raises(RuntimeError, match=r"add: .*out of bounds for uint8"):
+        wg.tensor([1], dtype=wg.uint8) + (-1)
+
+
+def test_small_edge_cases():
+    assert wg.tensor(3.0).squeeze(-1).shape == ()
+    assert wg.ones(3)[[]].shape == (0,)

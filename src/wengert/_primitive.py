@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ._backend import broadcast_for_rules, get_default_dtype, shares_memory
+from ._backend import broadcast_for_rules, get_default_dtype, ndarray, shares_memory
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
@@ -126,7 +126,7 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
     try:
         out = prim.impl(*arrays, *params)
-    except (ValueError, TypeError, IndexError) as e:
+    except (ValueError, TypeError, IndexError, OverflowError) as e:
         raise op_error(prim, arrays, e) from None
     if record and _mode.enabled and prim.rule is not None:
         return _record(prim, args, arrays, params, out)
@@ -214,7 +214,8 @@ def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
                    "each pair of dimensions must be equal or one of them 1. Reshape or "
                    "unsqueeze an operand so they line up.")
     # PyTorch reports shape errors as RuntimeError; keep IndexError and TypeError.
-    return (RuntimeError if isinstance(error, ValueError) else type(error))(message)
+    runtime = isinstance(error, (ValueError, OverflowError))
+    return (RuntimeError if runtime else type(error))(message)
 
 
 # -- fast paths for the operators (most of a program's ops) --------------
@@ -284,6 +285,10 @@ def binary_fn(prim: Primitive, floating: bool = False):
 
     def apply(a, b) -> Tensor:
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
+        if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
+            a, ta = _wrap(a), True
+        if not tb and type(b) is ndarray:
+            b, tb = _wrap(b), True
         mixed = False
         if ta and tb:
             if a._data.dtype is not b._data.dtype:
@@ -315,7 +320,7 @@ def binary_fn(prim: Primitive, floating: bool = False):
             ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
-        except (ValueError, TypeError) as e:
+        except (ValueError, TypeError, OverflowError) as e:
             raise op_error(prim, (ad, bd), e) from None
         t = _new(Tensor)  # _wrap, inlined
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None

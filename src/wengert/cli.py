@@ -8,6 +8,7 @@ the same derivative from forward mode, and the tape as a Wengert list.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 import numpy as np
@@ -61,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the point (x1, x2) to evaluate at (default: 2 5)")
     parser.add_argument("--version", action="version", version=f"wengert {wg.__version__}")
     args = parser.parse_args(argv)
-    if args.at[0] <= 0:
+    if not all(math.isfinite(v) for v in args.at):
+        parser.error(f"--at: x1 and x2 must be finite numbers, got {args.at[0]:g} {args.at[1]:g}")
+    if not args.at[0] > 0:
         parser.error(f"--at: x1 must be positive (ln(x1) is undefined at {args.at[0]:g})")
     print(seed_example(*args.at))
     return 0

@@ -110,6 +110,8 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
             g = _wrap(np.ones(out._data.shape, out._data.dtype))
         elif type(g) not in TENSOR_TYPES:
             g = _wrap(np.asarray(g, dtype=out._data.dtype))
+        elif g.dtype != out.dtype:
+            g = g.to(out.dtype)  # the cotangent takes the output's dtype
         if g.shape != out.shape:
             raise RuntimeError(
                 f"{caller}: the gradient for output {i} has shape {g.shape}, but the output "
@@ -344,6 +346,8 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
         if leaf._hooks is not None:
             g = _run_hooks(leaf._hooks, g, create_graph)
         if create_graph:
+            if g.dtype != leaf._data.dtype:
+                g = g.to(leaf._data.dtype)
             # The same cotangent tensor may reach several leaves (and be the
             # caller's own): each .grad gets memory of its own.
             leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
@@ -353,8 +357,11 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
         old = leaf._grad
         if old is None:
             leaf._grad = _wrap(_owned(g, handed_out))
-        elif old._requires_grad or not isinstance(old._data, np.ndarray):
-            leaf._grad = old + _wrap(g) if old._requires_grad else _wrap(old._data + g)
+        elif old._requires_grad:
+            leaf._grad = old + _wrap(g)
+        elif not isinstance(old._data, np.ndarray):  # a NumPy scalar: same tensor, new value
+            old._data = np.asarray(old._data + g)
+            bump_version(old)
         else:
             np.add(old._data, g, out=old._data)
             bump_version(old)

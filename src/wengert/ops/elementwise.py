@@ -9,6 +9,7 @@ higher-order differentiation.
 
 from __future__ import annotations
 
+import math
 import operator
 
 import numpy as np
@@ -47,12 +48,16 @@ neg_p = Primitive("neg", operator.neg, save=(None,),
 def _pow_dx(ns, out, x, y):
     if type(y) in (int, float):
         if y == 0:
-            return None
+            return 0  # a zero gradient, not "no gradient": x**0 still depends on x
         return 2 * x if y == 2 else y * x ** (y - 1)
     return ns.where(y == 0, 0, y * x ** (y - 1))
 
 
 def _pow_dy(ns, out, x, y):
+    if type(x) in (int, float):
+        # A Python log keeps float32 float32 (a NumPy float64 scalar would not).
+        log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+        return out * log_x if x != 0 else ns.where(y >= 0, 0, out * log_x)
     # 0 ** y is 0 for every y > 0: its slope in y is 0, not 0 * log(0) = nan.
     return ns.where((x == 0) & (y >= 0), 0, out * ns.log(x))
 
@@ -145,7 +150,7 @@ _UNARY = [
     ("sqrt", np.sqrt, False, True, lambda ns, y, x: DivideBy(2 * y), "square root"),
     ("abs", np.abs, True, False, lambda ns, y, x: ns.sign(x),
      "absolute value; the derivative at 0 is 0"),
-    ("sign", np.sign, False, False, lambda ns, y, x: None,
+    ("sign", np.sign, False, False, lambda ns, y, x: 0,
      "-1, 0 or 1 by sign (derivative 0 everywhere)"),
 ]
 
@@ -256,8 +261,10 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input if min is None else maximum(input, min)
-        return out if max is None else minimum(out, max)
+        # As PyTorch: the input's gradient passes where min <= x <= max; a
+        # bound gets it only where it is strictly the one chosen.
+        out = input if min is None else where(input < min, min, input)
+        return out if max is None else where(out > max, max, out)
     input = _float_for(input, min if isinstance(min, float) else max)  # noqa: A001
     return bind(clamp_p, (input,), (min, max))
 

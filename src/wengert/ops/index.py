@@ -111,7 +111,7 @@ def normalize_index(index):
             raise IndexError(f"tensors used as indices must be integer or bool, not {data.dtype}")
         return np.asarray(data)
     if isinstance(index, list):
-        arr = np.asarray(index)
+        arr = np.asarray(index) if index else np.zeros(0, dtype=np.intp)
         if arr.dtype.kind not in "biu":
             raise IndexError(f"lists used as indices must hold integers or bools, got {index!r}")
         return arr
@@ -146,6 +146,8 @@ def index_put(input, index, values) -> Tensor:  # noqa: A002
     index = normalize_index(index)
     sub_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
     if type(values) in TENSOR_TYPES:
+        while values.ndim > len(sub_shape) and values.shape[0] == 1:
+            values = values.reshape(values.shape[1:])  # NumPy drops leading 1s here too
         try:
             np.broadcast_shapes(values.shape, sub_shape)
         except ValueError:

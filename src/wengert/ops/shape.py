@@ -103,7 +103,7 @@ def reshape_as(input, other) -> Tensor:  # noqa: A002
 
 
 def _dim(d: int, ndim: int, op: str) -> int:
-    if not -ndim - 1 < d < builtins.max(ndim, 1):
+    if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
         raise IndexError(f"{op}: dimension {d} is out of range for a tensor with {ndim} "
                          f"dimensions (expected in [{-builtins.max(ndim, 1)}, "
                          f"{builtins.max(ndim, 1) - 1}])")
