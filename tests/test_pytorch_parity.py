@@ -327,3 +327,18 @@ def test_numpy_array_operands_follow_tensor_promotion():
 def test_small_edge_cases():
     assert wg.tensor(3.0).squeeze(-1).shape == ()
     assert wg.ones(3)[[]].shape == (0,)
+
+
+def test_views_of_zero_dim_results_share_memory():
+    y = wg.tensor(3.0) * 2  # NumPy computes a scalar here
+    v, w, e = y.reshape(1), y[None], y.expand(3)
+    y.add_(1)
+    assert v.tolist() == [7.0] and w.tolist() == [7.0] and e.tolist() == [7.0] * 3
+    s = wg.tensor([1.0, 2.0]).sum()
+    s.view(1).mul_(10)
+    assert s.item() == 30.0
+    x = wg.tensor(5.0)
+    values, index = x.max(0)
+    with wg.no_grad():
+        values.add_(1)
+    assert x.item() == 5.0 and index.item() == 0

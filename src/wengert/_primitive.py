@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
+
 from ._backend import broadcast_for_rules, get_default_dtype, ndarray, shares_memory
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _mode
@@ -123,6 +125,8 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
                 return _bind_dual(prim, args, params)
             if a._requires_grad:
                 record = True
+    if prim.view:
+        _as_array_data(args[0])
     arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
     try:
         out = prim.impl(*arrays, *params)
@@ -396,6 +400,13 @@ _ZERO1 = (0,)
 _COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
 
 
+def _as_array_data(t) -> None:
+    """Store a 0-d result as a 0-d array rather than a NumPy scalar before a view of
+    it is taken: a scalar is immutable, so a "view" of it would be a copy."""
+    if type(t) in TENSOR_TYPES and type(t._data) is not ndarray:
+        t._data = np.asarray(t._data)
+
+
 def _integral(x) -> bool:
     """An integer or bool operand (array, NumPy scalar or Python number)."""
     kind = x.dtype.kind if hasattr(x, "dtype") else ("f" if isinstance(x, float) else "i")
@@ -444,8 +455,6 @@ def constant(value):
     tv = type(value)
     if tv is float or tv is int or tv is bool or tv is complex:
         return value
-    import numpy as np
-
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):

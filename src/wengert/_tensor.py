@@ -206,6 +206,8 @@ class Tensor:
     # -- leaving the graph --------------------------------------------------
     def detach(self) -> Tensor:
         """The same data (shared, with the same version counter), without history."""
+        if type(self._data) is not np.ndarray:
+            self._data = np.asarray(self._data)  # a NumPy scalar cannot be shared
         return make_view(_wrap(self._data), self)
 
     def detach_(self) -> Tensor:

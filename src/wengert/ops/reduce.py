@@ -119,7 +119,7 @@ def _extremum(name, full_prim, arg_prim, pairwise, input, dim, keepdim, other): 
         return bind(full_prim, (input,), (_axes(dim, input.ndim, name), bool(keepdim)))
     axis = _axes(dim, input.ndim, name)
     if axis is None:  # 0-d input
-        return _MinMax(input, Tensor(np.array(0)))
+        return _MinMax(input.clone(), Tensor(np.array(0)))
     axis = axis[0]
     idx = bind(arg_prim, (input,), (axis, True))._data
     values = _getitem_method(input, _along(idx, axis, input.shape))
