@@ -35,7 +35,7 @@ SPEC = "spec"
 REGISTRY: dict[str, Primitive] = {}
 
 OBSERVERS: list = []
-"""Callbacks ``f(node, tensor)`` told of every recorded op (``wengert.tools.tape.recording``)."""
+"""Callbacks ``f(node, output, args)`` told of every recorded op (``tools.tape.recording``)."""
 
 FAST = SimpleNamespace()
 """Rule namespace on raw arrays: each primitive's forward implementation
@@ -183,7 +183,7 @@ def _record(prim, args, arrays, params, out) -> Tensor:
                 params, out if prim.save_out else None, meta)
     result._node = node
     if OBSERVERS:
-        _notify(node, result)
+        _notify(node, result, args)
     return result
 
 
@@ -202,9 +202,9 @@ def keep(a: Tensor) -> tuple:
     return a, (0 if a._vc is None else a._vc[0])
 
 
-def _notify(node, result):
+def _notify(node, result, args):
     for observer in OBSERVERS:
-        observer(node, result)
+        observer(node, result, args)
 
 
 def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
@@ -268,7 +268,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
             saved, versions = _NOTHING1, None
         t._node = Node(prim, (node or x,), saved, versions, (), out if save_out else None, None)
         if OBSERVERS:
-            _notify(t._node, t)
+            _notify(t._node, t, (x,))
         return t
 
     return _specialized(prim, apply)
@@ -367,7 +367,7 @@ def binary_fn(prim: Primitive, floating: bool = False):
         t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
                        saved, versions, (), out if save_out else None, meta)
         if OBSERVERS:
-            _notify(t._node, t)
+            _notify(t._node, t, (a, b))
         return t
 
     return _specialized(prim, apply)

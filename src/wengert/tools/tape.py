@@ -17,6 +17,7 @@ v5 = v3 - v4
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -38,69 +39,81 @@ class TraceLine:
 
 
 class Tape:
-    """The recorded operations of a computation, in the order they ran."""
+    """The recorded operations of one thread's computation, in the order they ran."""
 
     def __init__(self):
-        # (node, output, parents, saved): the edges are kept here because a
-        # backward pass frees them on the node itself.
+        # (node, value, parents, constants): the value is copied and the edges
+        # kept here, because later in-place ops and backward passes change them
+        # on the tensor and the node.
         self.entries: list[tuple] = []
+        self._thread = threading.get_ident()
 
-    def _record(self, node, tensor) -> None:
-        self.entries.append((node, tensor, node.parents, node.saved))
+    def _record(self, node, tensor, args) -> None:
+        if threading.get_ident() != self._thread:
+            return
+        parents = node.parents
+        constants = tuple(None if p is not None else _value_of(a) for p, a in zip(parents, args))
+        self.entries.append((node, np.array(tensor._data, copy=True), parents, constants))
 
     def _names(self, inputs: Sequence[Tensor]) -> dict[int, str]:
         # The seeds number n inputs v(1-n) .. v0 and the results v1, v2, ...
-        names = {id(t): f"v{i + 1 - len(inputs)}" for i, t in enumerate(inputs)}
+        names = {}
         for k, (node, *_) in enumerate(self.entries, start=1):
             names[id(node)] = f"v{k}"
+        for i, t in enumerate(inputs):  # an input may be an intermediate result
+            names[id(t._node or t)] = f"v{i + 1 - len(inputs)}"
         return names
 
-    def _expression(self, node, parents, saved, names) -> str:
-        args = []
-        for i, parent in enumerate(parents):
-            if parent is not None and id(parent) in names:
-                args.append(names[id(parent)])
-            else:
-                args.append(_constant(saved[i]))
+    def _expression(self, node, parents, constants, names) -> str:
+        args = [names.get(id(p), "?") if p is not None else _constant(c)
+                for p, c in zip(parents, constants)]
         name = node.prim.name
         if name in _INFIX and len(args) == 2:
             return f"{args[0]} {_INFIX[name]} {args[1]}"
         if name == "neg":
             return f"-{args[0]}"
-        params = [repr(p) for p in node.params]
+        params = [_param(p) for p in node.params]
         return f"{name}({', '.join(args + params)})"
 
     def evaluation_trace(self, inputs: Sequence[Tensor]) -> list[TraceLine]:
         """The forward evaluation trace: inputs first, then each recorded op with its value."""
         names = self._names(inputs)
-        lines = [TraceLine(names[id(t)], "input", np.asarray(t._data)) for t in inputs]
-        for node, tensor, parents, saved in self.entries:
-            lines.append(TraceLine(names[id(node)], self._expression(node, parents, saved, names),
-                                   np.asarray(tensor._data)))
+        lines = [TraceLine(names[id(t._node or t)], "input", np.array(t._data, copy=True))
+                 for t in inputs]
+        for node, value, parents, constants in self.entries:
+            lines.append(TraceLine(names[id(node)],
+                                   self._expression(node, parents, constants, names), value))
         return lines
 
     def wengert_list(self, inputs: Sequence[Tensor]) -> list[str]:
         """The tape as the seeds print it: ``v1 = log(v-1)``, one primitive per line."""
         names = self._names(inputs)
-        return [f"{names[id(node)]} = {self._expression(node, parents, saved, names)}"
-                for node, _, parents, saved in self.entries]
+        return [f"{names[id(node)]} = {self._expression(node, parents, constants, names)}"
+                for node, _, parents, constants in self.entries]
 
     def __len__(self) -> int:
         return len(self.entries)
 
 
+def _value_of(arg):
+    return arg._data if type(arg) in TENSOR_TYPES else arg
+
+
 def _constant(value) -> str:
-    if type(value) in TENSOR_TYPES:
-        value = value._data
-    if value is None:
-        return "c"
-    return np.array2string(np.asarray(value), precision=6) if np.ndim(value) else repr(
-        np.asarray(value).item())
+    if np.ndim(value) == 0:
+        return repr(np.asarray(value).item())
+    return np.array2string(np.asarray(value), precision=6, threshold=6)
+
+
+def _param(p) -> str:
+    if isinstance(p, np.ndarray):
+        return f"array(shape={p.shape})"
+    return repr(p)
 
 
 @contextlib.contextmanager
 def recording() -> Iterator[Tape]:
-    """Record every operation on tensors that require grad inside the block."""
+    """Record every operation on tensors that require grad inside the block (this thread's)."""
     tape = Tape()
     OBSERVERS.append(tape._record)
     try:
