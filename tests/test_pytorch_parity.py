@@ -342,3 +342,22 @@ def test_views_of_zero_dim_results_share_memory():
     with wg.no_grad():
         values.add_(1)
     assert x.item() == 5.0 and index.item() == 0
+
+
+@pytest.mark.parametrize("p, value, grad", [
+    (2, 5.0, [0.0, 0.6, -0.8]), ("fro", 5.0, [0.0, 0.6, -0.8]), (1, 7.0, [0.0, 1.0, -1.0]),
+    (0.5, 13.928203230275509, [0.0, 2.1547005383792515, -1.8660254037844386]),
+    (0, 2.0, [0.0, 0.0, 0.0]), (float("inf"), 4.0, [0.0, 0.0, -1.0]),
+    (-float("inf"), 0.0, [0.0, 0.0, 0.0]), (-1, 0.0, [0.0, 0.0, 0.0]),
+])
+def test_norm_orders_match_pytorch(p, value, grad):
+    x = t64([0.0, 3.0, -4.0], requires_grad=True)
+    n = x.norm(p=p)
+    n.backward()
+    assert n.item() == pytest.approx(value, rel=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), grad, rtol=1e-12, atol=1e-15)
+
+
+def test_norm_of_integers_is_refused():
+    with pytest.raises(RuntimeError, match="floating point"):
+        wg.tensor([1, 2]).norm()

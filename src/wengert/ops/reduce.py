@@ -195,14 +195,33 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     A composite: its gradient comes from the primitives it is made of.
     """
     from .elementwise import abs as abs_
+    from .elementwise import sign, where
 
     input = tensor_arg(input)  # noqa: A001
+    if input.dtype.kind not in "fc":
+        raise RuntimeError(f"norm: expected a floating point tensor, got dtype {input.dtype}; "
+                           "convert first, e.g. x.float().norm()")
+    if p == "fro":
+        p = 2
+    if not isinstance(p, (int, float)):
+        raise ValueError(f"norm: p must be a number, 'fro' or inf, got {p!r}")
+    a = abs_(input)
+    if p == 0:  # the number of nonzero elements; sign's derivative is 0, as it should be
+        return sum(sign(a), dim, keepdim)
     if p == 1:
-        return sum(abs_(input), dim, keepdim)
+        return sum(a, dim, keepdim)
     if p == float("inf"):
-        return amax(abs_(input), dim, keepdim)
-    total = sum(input * input if p == 2 else abs_(input) ** p, dim, keepdim)
-    return _root_at_zero_safe(total, p)
+        return amax(a, dim, keepdim)
+    if p == -float("inf"):
+        return amin(a, dim, keepdim)
+    if p == 2:
+        powered = input * input
+    elif p < 1:  # |x|^p has an infinite slope at 0: take PyTorch's subgradient 0 there
+        nonzero = a > 0
+        powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else float("inf"))
+    else:
+        powered = a ** p
+    return _root_at_zero_safe(sum(powered, dim, keepdim), p)
 
 
 def _root_at_zero_safe(s, p):
@@ -214,6 +233,8 @@ def _root_at_zero_safe(s, p):
     """
     from .elementwise import sqrt, where
 
+    if p < 0:  # a zero element makes the sum infinite and the norm 0
+        return s ** (1.0 / p)
     positive = s > 0
     safe = where(positive, s, 1.0)
     return where(positive, sqrt(safe) if p == 2 else safe ** (1.0 / p), 0.0)
