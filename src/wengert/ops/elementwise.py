@@ -358,9 +358,16 @@ Tensor.__ne__ = lambda self, other: True if other is None else _ne(self, other)
 Tensor.__rand__ = Tensor.__and__
 Tensor.__ror__ = Tensor.__or__
 Tensor.__rxor__ = Tensor.__xor__
-method("greater")(globals()["gt"])
-method("less")(globals()["lt"])
-method("equal_elementwise")(globals()["eq"])
+for _alias, _name in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
+                      ("less_equal", "le"), ("not_equal", "ne")):
+    method(_alias)(globals()[_name])
+
+
+@method()
+def equal(input, other) -> bool:  # noqa: A002
+    """True when both tensors have the same shape and the same values (PyTorch's ``equal``)."""
+    input, other = tensor_arg(input), tensor_arg(other)  # noqa: A001
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 isnan_p = Primitive("isnan", np.isnan)
 isnan = unary_fn(isnan_p)
