@@ -361,3 +361,11 @@ def test_norm_orders_match_pytorch(p, value, grad):
 def test_norm_of_integers_is_refused():
     with pytest.raises(RuntimeError, match="floating point"):
         wg.tensor([1, 2]).norm()
+
+
+def test_comparison_aliases_and_equal():
+    a, b = wg.tensor([1.0, 2.0]), wg.tensor([1.0, 3.0])
+    assert a.greater_equal(b).tolist() == [True, False]
+    assert a.less_equal(b).tolist() == [True, True]
+    assert a.not_equal(b).tolist() == [False, True]
+    assert a.equal(a * 1) and not a.equal(b) and not a.equal(wg.ones(3))
