@@ -11,11 +11,12 @@ import importlib
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import Node
 
-_LAZY = {"backward": "engine", "grad": "engine", "forward_ad": None}
+_LAZY = {"backward": "engine", "grad": "engine", "forward_ad": None,
+         "gradcheck": "checks", "gradgradcheck": "checks", "GradcheckError": "checks"}
 
 __all__ = [
     "backward", "grad", "forward_ad", "no_grad", "enable_grad", "set_grad_enabled",
-    "is_grad_enabled", "Node",
+    "is_grad_enabled", "Node", "gradcheck", "gradgradcheck", "GradcheckError",
 ]
 
 
