@@ -35,7 +35,8 @@ SPEC = "spec"
 REGISTRY: dict[str, Primitive] = {}
 
 OBSERVERS: list = []
-"""Callbacks ``f(node, output, args)`` told of every recorded op (``tools.tape.recording``)."""
+"""Callbacks ``f(prim, node, output, args)`` told of every op (``node`` is None when it was
+not recorded): ``tools.tape.recording`` and ``autograd.detect_anomaly``."""
 
 FAST = SimpleNamespace()
 """Rule namespace on raw arrays: each primitive's forward implementation
@@ -137,6 +138,8 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     result = _wrap(out)
     if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
+    if OBSERVERS:
+        _notify(prim, None, result, args)
     return result
 
 
@@ -183,7 +186,7 @@ def _record(prim, args, arrays, params, out) -> Tensor:
                 params, out if prim.save_out else None, meta)
     result._node = node
     if OBSERVERS:
-        _notify(node, result, args)
+        _notify(prim, node, result, args)
     return result
 
 
@@ -202,9 +205,9 @@ def keep(a: Tensor) -> tuple:
     return a, (0 if a._vc is None else a._vc[0])
 
 
-def _notify(node, result, args):
+def _notify(prim, node, result, args):
     for observer in OBSERVERS:
-        observer(node, result, args)
+        observer(prim, node, result, args)
 
 
 def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
@@ -253,6 +256,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
+            if OBSERVERS:
+                _notify(prim, None, t, (x,))
             return t
         t._requires_grad = True
         if x._vc is not None:
@@ -268,7 +273,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
             saved, versions = _NOTHING1, None
         t._node = Node(prim, (node or x,), saved, versions, (), out if save_out else None, None)
         if OBSERVERS:
-            _notify(t._node, t, (x,))
+            _notify(prim, t._node, t, (x,))
         return t
 
     return _specialized(prim, apply)
@@ -332,6 +337,8 @@ def binary_fn(prim: Primitive, floating: bool = False):
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
+            if OBSERVERS:
+                _notify(prim, None, t, (a, b))
             return t
         t._requires_grad = True
         if ta and a._vc is not None:
@@ -367,7 +374,7 @@ def binary_fn(prim: Primitive, floating: bool = False):
         t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
                        saved, versions, (), out if save_out else None, meta)
         if OBSERVERS:
-            _notify(t._node, t, (a, b))
+            _notify(prim, t._node, t, (a, b))
         return t
 
     return _specialized(prim, apply)

@@ -12,11 +12,14 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import Node
 
 _LAZY = {"backward": "engine", "grad": "engine", "forward_ad": None,
-         "gradcheck": "checks", "gradgradcheck": "checks", "GradcheckError": "checks"}
+         "gradcheck": "checks", "gradgradcheck": "checks", "GradcheckError": "checks",
+         "detect_anomaly": "anomaly", "set_detect_anomaly": "anomaly",
+         "is_anomaly_enabled": "anomaly", "AnomalyError": "anomaly"}
 
 __all__ = [
     "backward", "grad", "forward_ad", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "Node", "gradcheck", "gradgradcheck", "GradcheckError",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
 ]
 
 

@@ -187,7 +187,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     errstate.__enter__()
     try:
         _reverse_pass(order, cts, DIFF if create_graph else FAST, create_graph, retain_graph,
-                      needed, wanted, capture_nodes)
+                      needed, wanted, capture_nodes, _anomaly_check())
     finally:
         errstate.__exit__(None, None, None)
         _mode.enabled = prev_mode
@@ -202,7 +202,15 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     return None
 
 
-def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes):
+def _anomaly_check():
+    """The gradient checker while anomaly mode is on, else None (nothing to pay)."""
+    from . import anomaly
+
+    return anomaly.check_gradient if anomaly.is_anomaly_enabled() else None
+
+
+def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes,
+                  check):
     """The hot loop: each tape entry, newest first, pulls its cotangent back to its inputs.
 
     Written out in one function (transposing inlined) because it runs once per
@@ -257,6 +265,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = ns.sum_to(g, shape)
                 if g.dtype != dtype:
                     g = ns.astype(g, dtype)
+            if check is not None:
+                check(node, i, g)
             prev = get(parent)
             cts[parent] = g if prev is None else prev + g
         if not retain_graph:

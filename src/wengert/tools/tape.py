@@ -48,9 +48,9 @@ class Tape:
         self.entries: list[tuple] = []
         self._thread = threading.get_ident()
 
-    def _record(self, node, tensor, args) -> None:
-        if threading.get_ident() != self._thread:
-            return
+    def _record(self, prim, node, tensor, args) -> None:
+        if node is None or threading.get_ident() != self._thread:
+            return  # not on the tape, or another thread's
         parents = node.parents
         constants = tuple(None if p is not None else _value_of(a) for p, a in zip(parents, args))
         self.entries.append((node, np.array(tensor._data, copy=True), parents, constants))
