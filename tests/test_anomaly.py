@@ -7,6 +7,8 @@ import wengert as wg
 from wengert.autograd import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from wengert.tools import recording
 
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy on log(0), 0/0
+
 
 def test_nan_in_backward_names_the_op_and_where_it_was_created():
     x = wg.tensor([1.0, 0.0], requires_grad=True)
