@@ -369,3 +369,17 @@ def test_comparison_aliases_and_equal():
     assert a.less_equal(b).tolist() == [True, True]
     assert a.not_equal(b).tolist() == [False, True]
     assert a.equal(a * 1) and not a.equal(b) and not a.equal(wg.ones(3))
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_python_float_constants_keep_numpy_semantics():
+    x = wg.tensor([1.0, -2.0], requires_grad=True)
+    assert np.signbit((x * -0.0).detach().numpy()).tolist() == [True, False]
+    assert np.signbit((x * 0.0).detach().numpy()).tolist() == [False, True]
+    y = (x * 0.1 + 0.2) / 3.0 - 1.5
+    assert y.dtype == wg.float32
+    expected = (np.array([1.0, -2.0], np.float32) * 0.1 + 0.2) / 3.0 - 1.5
+    assert y.detach().numpy().tobytes() == expected.tobytes()  # bit for bit
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(2, np.float32(0.1) / np.float32(3.0)))
+    assert (wg.tensor(np.ones(2, np.float16)) * 1e5).dtype == wg.float16

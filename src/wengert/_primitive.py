@@ -279,10 +279,13 @@ def unary_fn(prim: Primitive, floating: bool = False):
     return _specialized(prim, apply)
 
 
-def binary_fn(prim: Primitive, floating: bool = False):
+def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = False):
     """The function applying a two-input elementwise ``prim``; see ``unary_fn``.
 
     Either argument may be a constant (a number or an array), as in ``2 * x``.
+    ``array_constants``: a Python float meeting a float array is turned into a
+    cached 0-d array of the array's dtype (the same value NumPy would use): a
+    ufunc call with a Python float costs twice as much as with a 0-d array.
     """
     impl, save_out = prim.impl, prim.save_out
     differentiable = prim.rule is not None
@@ -315,7 +318,11 @@ def binary_fn(prim: Primitive, floating: bool = False):
                 a = _to_default_float(a)
             if a._fw is not None:
                 return _bind_dual(prim, (a, b), ())
-            ad, bd = a._data, b
+            ad = a._data
+            weak = type(b) in _WEAK  # takes the tensor's dtype and shape
+            if array_constants and type(b) is float and type(ad) is ndarray:
+                b = _array_constant(b, ad.dtype)
+            bd = b
             ra, rb = a._requires_grad, False
         else:
             if not tb:
@@ -325,7 +332,11 @@ def binary_fn(prim: Primitive, floating: bool = False):
                 b = _to_default_float(b)
             if b._fw is not None:
                 return _bind_dual(prim, (a, b), ())
-            ad, bd = a, b._data
+            bd = b._data
+            weak = type(a) in _WEAK
+            if array_constants and type(a) is float and type(bd) is ndarray:
+                a = _array_constant(a, bd.dtype)
+            ad = a
             ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
@@ -350,7 +361,7 @@ def binary_fn(prim: Primitive, floating: bool = False):
         # saw to that) and one shape make an output of that shape; a Python
         # number takes the tensor's dtype and shape. Only otherwise compare.
         meta = None
-        if (mixed or bd.shape != ad.shape) if ta and tb else (type(bd if ta else ad) not in _WEAK):
+        if (mixed or bd.shape != ad.shape) if ta and tb else not weak:
             meta = _broadcast_meta(ad if ra else None, bd if rb else None, out)
         # Save only what a rule that will run reads (x * c keeps nothing of x).
         need_a = save_a and (a_for_a and ra or a_for_b and rb)
@@ -382,6 +393,26 @@ def binary_fn(prim: Primitive, floating: bool = False):
 
 _WEAK = {float, int, bool}
 """Python numbers: NumPy gives an array op with one of them the array's dtype and shape."""
+
+
+_constants: dict = {}
+
+
+def _array_constant(value: float, dtype):
+    """The Python float ``value`` as a cached read-only 0-d array of ``dtype``: the
+    value NumPy would use for it against an array of that dtype."""
+    if not value or value != value:  # keep -0.0 apart from 0.0, and NaNs never repeat
+        return np.asarray(value, dtype=dtype)
+    by_dtype = _constants.get(dtype)
+    if by_dtype is None:
+        by_dtype = _constants[dtype] = {}
+    c = by_dtype.get(value)
+    if c is None:
+        if len(by_dtype) > 4096:  # a loop over ever-new constants: don't grow forever
+            by_dtype.clear()
+        c = by_dtype[value] = np.asarray(value, dtype=dtype)
+        c.flags.writeable = False
+    return c
 
 
 def _broadcast_meta(ad, bd, out):

@@ -66,8 +66,9 @@ pow_p = Primitive("pow", operator.pow, save=(VALUE, VALUE), save_out=True, broad
                   rule=(_pow_dx, _pow_dy))
 
 
-_add, _sub, _mul, _pow = (binary_fn(p) for p in (add_p, sub_p, mul_p, pow_p))
-_div = binary_fn(div_p, floating=True)  # true division of integers gives floats
+_add, _sub, _mul = (binary_fn(p, array_constants=True) for p in (add_p, sub_p, mul_p))
+_pow = binary_fn(pow_p)  # its rule special-cases Python exponents (x ** 2)
+_div = binary_fn(div_p, floating=True, array_constants=True)  # int / int gives floats
 neg = unary_fn(neg_p)
 neg.__doc__ = "``-input``."
 
