@@ -16,6 +16,7 @@ def test_default_run_walks_the_seed_example(capsys):
                  "v5 = v3 - v4"):
         assert line in out
     assert "= 11.652071455223084" in out  # the forward trace ends at f(2, 5)
+    assert "v̄-1 = v̄-1 + v̄1·∂v1/∂v-1 = 5.5" in out  # the seeds' Table 3, last line
 
 
 def test_another_point(capsys):

@@ -1,8 +1,9 @@
 """The ``wengert`` command: show automatic differentiation at work.
 
 With no arguments it walks the seeds' example f(x1, x2) = ln(x1) + x1*x2 - sin(x2)
-at (2, 5): the forward evaluation trace, both gradients from one reverse pass,
-the same derivative from forward mode, and the tape as a Wengert list.
+at (2, 5): the forward evaluation trace, the forward tangent and reverse adjoint
+tables (the seeds' Tables 2 and 3), both gradients from one reverse pass, the
+same derivative from forward mode, and the tape as a Wengert list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import wengert as wg
 
 from .autograd import forward_ad as fwAD
 from .tools import recording
+from .tools import trace as wengert_tables
 
 
 def seed_example(x1: float = 2.0, x2: float = 5.0) -> str:
@@ -25,7 +27,7 @@ def seed_example(x1: float = 2.0, x2: float = 5.0) -> str:
     b = wg.tensor(x2, dtype=wg.float64, requires_grad=True)
     with recording() as tape:
         y = wg.log(a) + a * b - wg.sin(b)
-    trace = tape.evaluation_trace([a, b])
+    evaluation = tape.evaluation_trace([a, b])
     dx1, dx2 = wg.grad(y, [a, b])
     with fwAD.dual_level():
         dual = fwAD.make_dual(a.detach(), wg.tensor(1.0, dtype=wg.float64))
@@ -33,13 +35,15 @@ def seed_example(x1: float = 2.0, x2: float = 5.0) -> str:
 
     labels = {"v-1": "x1", "v0": "x2"}
     width = max(len(line.expression if line.expression != "input" else labels[line.name])
-                for line in trace)
+                for line in evaluation)
     out = [f"f(x1, x2) = ln(x1) + x1*x2 - sin(x2)   at (x1, x2) = ({x1:g}, {x2:g})", "",
            "Forward evaluation trace:"]
-    for line in trace:
+    for line in evaluation:
         expr = labels[line.name] if line.expression == "input" else line.expression
         out.append(f"  {line.name:>4} = {expr:<{width}} = {_fmt(line.value)}")
     out.append(f"     y = v{len(tape)}{'':<{width - len(str(len(tape))) - 1}} = {_fmt(y._data)}")
+    tables = wengert_tables(lambda u, v: wg.log(u) + u * v - wg.sin(v), x1, x2)
+    out += ["", tables.render(tables=("tangents", "adjoints")).rstrip()]
     out += ["", "Gradient (reverse mode, one backward pass over the tape):",
             f"  dy/dx1 = {_fmt(dx1._data)}", f"  dy/dx2 = {_fmt(dx2._data)}", "",
             "Forward mode (x1-dot = 1, x2-dot = 0, one forward pass):",
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--at: x1 and x2 must be finite numbers, got {args.at[0]:g} {args.at[1]:g}")
     if not args.at[0] > 0:
         parser.error(f"--at: x1 must be positive (ln(x1) is undefined at {args.at[0]:g})")
+    if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+        sys.stdout.reconfigure(errors="replace")  # the tables use v̇, v̄ and ∂
     print(seed_example(*args.at))
     return 0
 

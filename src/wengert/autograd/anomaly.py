@@ -119,7 +119,7 @@ def _observe(prim, node, output, args) -> None:
             f"  created at {site or _user_frame()}")
 
 
-def check_gradient(node, index: int, grad) -> None:
+def check_gradient(node, index: int, parent, grad) -> None:
     """Called by the engine for each gradient while anomaly mode is on."""
     if not _check_nan[0]:
         return

@@ -187,7 +187,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     errstate.__enter__()
     try:
         _reverse_pass(order, cts, DIFF if create_graph else FAST, create_graph, retain_graph,
-                      needed, wanted, capture_nodes, _anomaly_check())
+                      needed, wanted, capture_nodes, _edge_hook())
     finally:
         errstate.__exit__(None, None, None)
         _mode.enabled = prev_mode
@@ -202,15 +202,33 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     return None
 
 
-def _anomaly_check():
-    """The gradient checker while anomaly mode is on, else None (nothing to pay)."""
+EDGE_OBSERVERS: list = []
+"""Callbacks ``f(node, index, parent, gradient)`` told of every gradient a backward pass
+sends along an edge (``tools.trace`` uses it for the adjoint table)."""
+
+
+def _edge_hook():
+    """What to call for each gradient of this pass: None unless someone listens
+    (anomaly mode, a trace), so that a normal backward pays nothing."""
     from . import anomaly
 
-    return anomaly.check_gradient if anomaly.is_anomaly_enabled() else None
+    hooks = list(EDGE_OBSERVERS)
+    if anomaly.is_anomaly_enabled():
+        hooks.append(anomaly.check_gradient)
+    if not hooks:
+        return None
+    if len(hooks) == 1:
+        return hooks[0]
+
+    def all_hooks(node, index, parent, g):
+        for hook in hooks:
+            hook(node, index, parent, g)
+
+    return all_hooks
 
 
 def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes,
-                  check):
+                  on_edge):
     """The hot loop: each tape entry, newest first, pulls its cotangent back to its inputs.
 
     Written out in one function (transposing inlined) because it runs once per
@@ -265,8 +283,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = ns.sum_to(g, shape)
                 if g.dtype != dtype:
                     g = ns.astype(g, dtype)
-            if check is not None:
-                check(node, i, g)
+            if on_edge is not None:
+                on_edge(node, i, parent, g)
             prev = get(parent)
             cts[parent] = g if prev is None else prev + g
         if not retain_graph:

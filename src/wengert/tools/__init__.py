@@ -1,5 +1,7 @@
-"""Tools that show the derivative being computed: the tape as a Wengert list."""
+"""Tools that show the derivative being computed: the tape as a Wengert list and the
+evaluation, tangent and adjoint tables."""
 
 from .tape import Tape, TraceLine, recording
+from .trace import Trace, trace
 
-__all__ = ["Tape", "TraceLine", "recording"]
+__all__ = ["Tape", "Trace", "TraceLine", "recording", "trace"]
