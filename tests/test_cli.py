@@ -43,3 +43,69 @@ def test_non_finite_point_is_a_usage_error():
     proc = subprocess.run([sys.executable, "-m", "wengert.cli", "--at", "nan", "5"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "finite" in proc.stderr
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "wengert.cli", *args], capture_output=True,
+                          text=True)
+
+
+def test_trace_subcommand_defaults_to_the_seed_example(capsys):
+    assert main(["trace"]) == 0
+    out = capsys.readouterr().out
+    assert "v̇5 = ∂v5/∂v3·v̇3 + ∂v5/∂v4·v̇4   = 5.5" in out
+    assert "v̄0 = v̄0 + v̄2·∂v2/∂v0   = 1.7163378145367738" in out
+
+
+def test_trace_of_an_expression_in_markdown(capsys):
+    assert main(["trace", "x*x + sin(x)", "--at", "x=1", "--mode", "reverse",
+                 "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "**Reverse adjoint trace" in out and "Forward tangent" not in out
+    assert "| v̄0 | v̄0 + v̄1·∂v1/∂v0 | 2.5403023058681398 |" in out  # 2x + cos(x) at 1
+
+
+def test_trace_with_respect_to_another_variable(capsys):
+    assert main(["trace", "x1*x2", "--at", "x1=3", "x2=4", "--wrt", "x2",
+                 "--mode", "forward"]) == 0
+    assert "v̇1 = ∂v1/∂v-1·v̇-1 + ∂v1/∂v0·v̇0 = 3.0" in capsys.readouterr().out
+
+
+def test_grad_and_hessian(capsys):
+    assert main(["grad", "x1*x2 + x1**2", "--at", "x1=3", "x2=2", "--hessian"]) == 0
+    out = capsys.readouterr().out
+    assert "d/dx1 = 8.0" in out and "d/dx2 = 3.0" in out
+    assert "x1:  2   1" in out and "x2:  1   0" in out
+
+
+def test_ops_lists_every_primitive(capsys):
+    from wengert._primitive import REGISTRY
+
+    assert main(["ops"]) == 0
+    out = capsys.readouterr().out
+    for name in REGISTRY:
+        assert f"\n{name} " in out
+    assert "argmax" in out and "not differentiable" in out
+
+
+def test_expression_errors_point_at_the_token():
+    proc = run_cli("trace", "(x1 + 1) @ x2", "--at", "x1=1", "x2=2")
+    assert proc.returncode == 2
+    assert "operator MatMult" in proc.stderr and "\n           ^" in proc.stderr
+    proc = run_cli("grad", "__import__('os').system('true')", "--at", "x=1")
+    assert proc.returncode == 2 and "not allowed here" in proc.stderr
+
+
+def test_missing_and_unknown_values_are_usage_errors():
+    proc = run_cli("grad", "x + y", "--at", "x=1")
+    assert proc.returncode == 2 and "missing y" in proc.stderr
+    proc = run_cli("grad", "x", "--at", "x=1", "z=2")
+    assert proc.returncode == 2 and "unknown z" in proc.stderr
+    proc = run_cli("grad", "x", "--at", "x:1")
+    assert proc.returncode == 2 and "NAME=VALUE" in proc.stderr
+
+
+def test_every_subcommand_has_help():
+    for command in ("trace", "grad", "ops"):
+        proc = run_cli(command, "--help")
+        assert proc.returncode == 0 and "usage: wengert" in proc.stdout

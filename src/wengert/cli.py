@@ -19,6 +19,7 @@ import wengert as wg
 from .autograd import forward_ad as fwAD
 from .tools import recording
 from .tools import trace as wengert_tables
+from .tools.expression import ExpressionError, parse
 
 
 def seed_example(x1: float = 2.0, x2: float = 5.0) -> str:
@@ -57,23 +58,142 @@ def _fmt(value) -> str:
     return repr(float(np.asarray(value)))
 
 
+SEED_EXPRESSION = "ln(x1) + x1*x2 - sin(x2)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="wengert",
-        description="Automatic differentiation, shown: the evaluation trace, the gradient "
-                    "and the tape (Wengert list) of the seeds' example function.")
+        description="Automatic differentiation, shown. With no command: the seeds' example "
+                    "f(x1, x2) = ln(x1) + x1*x2 - sin(x2) traced, differentiated both ways, "
+                    "and its tape printed as a Wengert list.")
     parser.add_argument("--at", nargs=2, type=float, metavar=("X1", "X2"), default=(2.0, 5.0),
-                        help="the point (x1, x2) to evaluate at (default: 2 5)")
+                        dest="point", help="the point (x1, x2) to evaluate at (default: 2 5)")
     parser.add_argument("--version", action="version", version=f"wengert {wg.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    at_help = "the point, one NAME=VALUE per variable (e.g. --at x1=2 x2=5)"
+    p_trace = commands.add_parser(
+        "trace", help="the Wengert tables (evaluation, tangents, adjoints) of an expression",
+        description="Print the evaluation trace, the forward tangent trace and the reverse "
+                    f"adjoint trace of EXPR (default: the seeds' {SEED_EXPRESSION} at x1=2 "
+                    "x2=5).")
+    p_trace.add_argument("expr", nargs="?", metavar="EXPR")
+    p_trace.add_argument("--at", nargs="+", metavar="NAME=VALUE", help=at_help)
+    p_trace.add_argument("--wrt", metavar="NAME",
+                         help="the input whose tangent is 1 in the forward table (default: "
+                              "the first)")
+    p_trace.add_argument("--mode", choices=("forward", "reverse", "both"), default="both")
+    p_trace.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    p_grad = commands.add_parser("grad", help="the gradient (and Hessian) of an expression",
+                                 description="Print d EXPR / d each variable at a point.")
+    p_grad.add_argument("expr", metavar="EXPR")
+    p_grad.add_argument("--at", nargs="+", metavar="NAME=VALUE", required=True, help=at_help)
+    p_grad.add_argument("--hessian", action="store_true", help="also print the Hessian")
+
+    commands.add_parser("ops", help="every primitive and the derivatives it supports",
+                        description="List the registered primitives with their support for "
+                                    "reverse mode, forward mode and higher order.")
+
     args = parser.parse_args(argv)
-    if not all(math.isfinite(v) for v in args.at):
-        parser.error(f"--at: x1 and x2 must be finite numbers, got {args.at[0]:g} {args.at[1]:g}")
-    if not args.at[0] > 0:
-        parser.error(f"--at: x1 must be positive (ln(x1) is undefined at {args.at[0]:g})")
     if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(errors="replace")  # the tables use v̇, v̄ and ∂
-    print(seed_example(*args.at))
+    try:
+        if args.command == "trace":
+            print(_trace_command(args, parser), end="")
+        elif args.command == "grad":
+            print(_grad_command(args, parser))
+        elif args.command == "ops":
+            print(_ops_table())
+        else:
+            x1, x2 = args.point
+            if not all(math.isfinite(v) for v in args.point):
+                parser.error(f"--at: x1 and x2 must be finite numbers, got {x1:g} {x2:g}")
+            if not x1 > 0:
+                parser.error(f"--at: x1 must be positive (ln(x1) is undefined at {x1:g})")
+            print(seed_example(x1, x2))
+    except ExpressionError as e:
+        print(f"wengert: error: {e}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _point(pairs, expression, parser) -> list[float]:
+    """The values of ``expression``'s variables from ``NAME=VALUE`` pairs, in its order."""
+    given = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        try:
+            given[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            parser.error(f"--at: expected NAME=VALUE, got {pair!r}")
+    missing = [v for v in expression.variables if v not in given]
+    unknown = [v for v in given if v not in expression.variables]
+    if missing or unknown:
+        parser.error(f"--at: {expression.text!r} needs values for "
+                     f"{', '.join(expression.variables) or 'nothing'}"
+                     + (f"; missing {', '.join(missing)}" if missing else "")
+                     + (f"; unknown {', '.join(unknown)}" if unknown else ""))
+    return [given[v] for v in expression.variables]
+
+
+def _trace_command(args, parser) -> str:
+    expression = parse(args.expr or SEED_EXPRESSION)
+    at = args.at if args.expr or args.at else ["x1=2", "x2=5"]
+    values = _point(at, expression, parser)
+    if not expression.variables:
+        parser.error(f"trace: {expression.text!r} has no variables to differentiate by")
+    wrt = args.wrt or expression.variables[0]
+    if wrt not in expression.variables:
+        parser.error(f"--wrt: {wrt!r} is not a variable of {expression.text!r}")
+    direction = [1.0 if v == wrt else 0.0 for v in expression.variables]
+    tables = {"forward": ("evaluation", "tangents"), "reverse": ("evaluation", "adjoints"),
+              "both": ("evaluation", "tangents", "adjoints")}[args.mode]
+    names = ", ".join(f"{v} = v{i + 1 - len(values)}"
+                      for i, v in enumerate(expression.variables))
+    result = wengert_tables(expression, *values, direction=direction)
+    return f"{expression.text}   ({names})\n\n" + result.render(args.format, tables=tables)
+
+
+def _grad_command(args, parser) -> str:
+    expression = parse(args.expr)
+    values = _point(args.at, expression, parser)
+    xs = [wg.tensor(v, dtype=wg.float64, requires_grad=True) for v in values]
+    y = expression(*xs)
+    if not isinstance(y, wg.Tensor) or not y.requires_grad:
+        return f"{expression.text} = {float(y):g} does not depend on any variable"
+    grads = wg.grad(y, xs, create_graph=args.hessian, allow_unused=True)
+    lines = [f"{expression.text} = {_fmt(y._data)}"]
+    lines += [f"  d/d{v} = {_fmt(g._data) if g is not None else 0.0}"
+              for v, g in zip(expression.variables, grads)]
+    if args.hessian:
+        lines.append("Hessian (row i: d/dx_i of the gradient):")
+        for v, g in zip(expression.variables, grads):
+            row = ([0.0] * len(xs) if g is None or not g.requires_grad else
+                   [0.0 if h is None else float(h._data)
+                    for h in wg.grad(g, xs, retain_graph=True, allow_unused=True)])
+            lines.append(f"  {v}: " + "  ".join(f"{h: .17g}" for h in row))
+    return "\n".join(lines)
+
+
+def _ops_table() -> str:
+    from ._primitive import REGISTRY
+
+    rows = [("primitive", "reverse", "forward", "higher order")]
+    for name in sorted(REGISTRY):
+        prim = REGISTRY[name]
+        mark = "yes" if prim.rule is not None else "-"
+        rows.append((name, mark, mark, mark if prim.rule is not None else "not differentiable"))
+    width = [max(len(r[i]) for r in rows) for i in range(4)]
+    out = ["  ".join(cell.ljust(w) for cell, w in zip(row, width)).rstrip() for row in rows]
+    differentiable = sum(p.rule is not None for p in REGISTRY.values())
+    out.append(f"\n{len(REGISTRY)} primitives, {differentiable} differentiable. Each has one "
+               "rule that serves reverse mode (transpose), forward mode (apply) and, being "
+               "written with wengert's own ops, every higher order.")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":  # pragma: no cover
