@@ -109,3 +109,29 @@ def test_every_subcommand_has_help():
     for command in ("trace", "grad", "ops"):
         proc = run_cli(command, "--help")
         assert proc.returncode == 0 and "usage: wengert" in proc.stdout
+
+
+def test_graph_writes_dot(tmp_path, capsys):
+    path = tmp_path / "g.dot"
+    assert main(["graph", "x1*x2 + sin(x1)", "--at", "x1=1", "x2=2", "-o", str(path)]) == 0
+    dot = path.read_text()
+    assert dot.startswith("digraph wengert {") and dot.count("shape=box") == 3
+    assert "grad 2.5403023058681398" in dot  # x2 + cos(x1) at x1=1, x2=2
+
+
+def test_graph_renders_svg_with_graphviz(tmp_path):
+    import shutil
+
+    import pytest
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed (.ci/run installs it)")
+    path = tmp_path / "g.svg"
+    proc = run_cli("graph", "x*x", "--at", "x=3", "-o", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "<svg" in path.read_text()
+
+
+def test_graph_rejects_other_formats(tmp_path):
+    proc = run_cli("graph", "x", "--at", "x=1", "-o", str(tmp_path / "g.pdf"))
+    assert proc.returncode == 2 and ".dot, .svg or .png" in proc.stderr

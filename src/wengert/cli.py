@@ -17,7 +17,7 @@ import numpy as np
 import wengert as wg
 
 from .autograd import forward_ad as fwAD
-from .tools import recording
+from .tools import recording, to_dot
 from .tools import trace as wengert_tables
 from .tools.expression import ExpressionError, parse
 
@@ -92,6 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     p_grad.add_argument("--at", nargs="+", metavar="NAME=VALUE", required=True, help=at_help)
     p_grad.add_argument("--hessian", action="store_true", help="also print the Hessian")
 
+    p_graph = commands.add_parser(
+        "graph", help="draw the computational graph of an expression (DOT, SVG or PNG)",
+        description="Write the graph of EXPR, with values and adjoints, as Graphviz DOT; "
+                    "a .svg or .png path is rendered with Graphviz's dot program.")
+    p_graph.add_argument("expr", metavar="EXPR")
+    p_graph.add_argument("--at", nargs="+", metavar="NAME=VALUE", required=True, help=at_help)
+    p_graph.add_argument("-o", "--output", required=True, metavar="PATH",
+                         help="where to write: .dot (text), .svg or .png (needs Graphviz)")
+
     commands.add_parser("ops", help="every primitive and the derivatives it supports",
                         description="List the registered primitives with their support for "
                                     "reverse mode, forward mode and higher order.")
@@ -104,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_trace_command(args, parser), end="")
         elif args.command == "grad":
             print(_grad_command(args, parser))
+        elif args.command == "graph":
+            print(_graph_command(args, parser))
         elif args.command == "ops":
             print(_ops_table())
         else:
@@ -177,6 +188,35 @@ def _grad_command(args, parser) -> str:
                     for h in wg.grad(g, xs, retain_graph=True, allow_unused=True)])
             lines.append(f"  {v}: " + "  ".join(f"{h: .17g}" for h in row))
     return "\n".join(lines)
+
+
+def _graph_command(args, parser) -> str:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    expression = parse(args.expr)
+    values = _point(args.at, expression, parser)
+    xs = [wg.tensor(v, dtype=wg.float64, requires_grad=True) for v in values]
+    y = expression(*xs)
+    if not isinstance(y, wg.Tensor) or not y.requires_grad:
+        parser.error(f"graph: {expression.text!r} does not depend on any variable")
+    y.backward(retain_graph=True)  # the picture shows the adjoints of the inputs too
+    dot = to_dot(y)
+    path = Path(args.output)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt == "dot":
+        path.write_text(dot)
+    elif fmt in ("svg", "png"):
+        program = shutil.which("dot")
+        if program is None:
+            parser.error("graph: rendering SVG or PNG needs Graphviz's dot program "
+                         "(apt-get install graphviz); write a .dot file instead")
+        subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=dot, text=True,
+                       check=True)
+    else:
+        parser.error(f"graph: the output must end in .dot, .svg or .png, got {path.name!r}")
+    return f"wrote {path}"
 
 
 def _ops_table() -> str:
