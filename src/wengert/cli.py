@@ -169,13 +169,19 @@ def _trace_command(args, parser) -> str:
     return f"{expression.text}   ({names})\n\n" + result.render(args.format, tables=tables)
 
 
-def _grad_command(args, parser) -> str:
+def _evaluate_at(args, parser):
+    """Parse ``args.expr``, evaluate it at ``args.at`` on float64 leaves: (expr, xs, y)."""
     expression = parse(args.expr)
     values = _point(args.at, expression, parser)
     xs = [wg.tensor(v, dtype=wg.float64, requires_grad=True) for v in values]
     y = expression(*xs)
     if not isinstance(y, wg.Tensor) or not y.requires_grad:
-        return f"{expression.text} = {float(y):g} does not depend on any variable"
+        parser.error(f"{args.command}: {expression.text!r} does not depend on any variable")
+    return expression, xs, y
+
+
+def _grad_command(args, parser) -> str:
+    expression, xs, y = _evaluate_at(args, parser)
     grads = wg.grad(y, xs, create_graph=args.hessian, allow_unused=True)
     lines = [f"{expression.text} = {_fmt(y._data)}"]
     lines += [f"  d/d{v} = {_fmt(g._data) if g is not None else 0.0}"
@@ -195,12 +201,7 @@ def _graph_command(args, parser) -> str:
     import subprocess
     from pathlib import Path
 
-    expression = parse(args.expr)
-    values = _point(args.at, expression, parser)
-    xs = [wg.tensor(v, dtype=wg.float64, requires_grad=True) for v in values]
-    y = expression(*xs)
-    if not isinstance(y, wg.Tensor) or not y.requires_grad:
-        parser.error(f"graph: {expression.text!r} does not depend on any variable")
+    _, _, y = _evaluate_at(args, parser)
     y.backward(retain_graph=True)  # the picture shows the adjoints of the inputs too
     dot = to_dot(y)
     path = Path(args.output)
