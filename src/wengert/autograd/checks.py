@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .._tensor import TENSOR_TYPES, Tensor, _wrap
+from .._tensor import TENSOR_TYPES, _wrap
 from .engine import grad
 
 
@@ -212,4 +212,4 @@ def _worst_mismatch(analytic, numerical, outputs, inputs, wrt, atol, rtol) -> st
     return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)
 
 
-__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "Tensor"]
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]

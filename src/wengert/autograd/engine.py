@@ -15,7 +15,7 @@ from operator import attrgetter
 import numpy as np
 
 from .._primitive import DIFF, FAST
-from .._tensor import TENSOR_TYPES, Tensor, _wrap, bump_version
+from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
 from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
 from .node import Node
@@ -419,4 +419,4 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
     return tuple(result)
 
 
-__all__ = ["backward", "grad", "Tensor"]
+__all__ = ["backward", "grad"]

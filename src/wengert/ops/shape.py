@@ -39,7 +39,7 @@ def _cat_rule(ns, i, out, *specs_and_axis):
     *specs, axis = specs_and_axis
     start = builtins.sum(s.shape[axis] for s in specs[:i])
     index = (slice(None),) * axis + (slice(start, start + specs[i].shape[axis]),)
-    return Embed(index, out.shape if out is not None else _cat_shape(specs, axis))
+    return Embed(index, _cat_shape(specs, axis))  # (cat does not save its output)
 
 
 def _cat_shape(specs, axis):
