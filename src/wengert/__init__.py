@@ -55,63 +55,12 @@ from ._creation import (
 from ._tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
-from .ops.elementwise import (
-    abs,
-    add,
-    astype,
-    clamp,
-    clip,
-    cos,
-    div,
-    eq,
-    exp,
-    ge,
-    gt,
-    isnan,
-    le,
-    log,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    lt,
-    maximum,
-    minimum,
-    mul,
-    ne,
-    neg,
-    pow,
-    relu,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    sub,
-    tan,
-    tanh,
-    where,
-)
-from .ops.index import index_put
-from .ops.linalg import bmm, dot, matmul, mm
-from .ops.reduce import all, amax, amin, any, argmax, argmin, max, mean, min, norm, sum
-from .ops.shape import (
-    broadcast_to,
-    cat,
-    concat,
-    concatenate,
-    expand,
-    flatten,
-    permute,
-    reshape,
-    squeeze,
-    stack,
-    sum_to,
-    swapaxes,
-    swapdims,
-    t,
-    transpose,
-    unsqueeze,
-)
+from .ops.elementwise import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.index import *
+from .ops.linalg import *
+from .ops.reduce import *
+from .ops.shape import *
+from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
 half, float, double = float16, float32, float64  # noqa: A001

@@ -37,3 +37,44 @@ def as_float_tensor(x, op: str) -> Tensor:
     if t.dtype.kind not in "fc":
         raise TypeError(f"{op}: expected a floating point tensor, got dtype {t.dtype}")
     return t
+
+
+# Public functions whose results carry no derivative (comparisons, arg-reductions,
+# predicates). Every other public function is differentiable, and the test sweep
+# checks that each one is exercised by finite differences.
+NOT_DIFFERENTIABLE: set = set()
+
+
+def not_differentiable(*fns):
+    """Declare public functions whose results carry no derivative; returns the first."""
+    NOT_DIFFERENTIABLE.update(fns)
+    return fns[0]
+
+
+# The namespaces whose functions are operators, with the prefix users write.
+OP_NAMESPACES = {"wengert.linalg": "linalg.", "wengert.fft": "fft.",
+                 "wengert.nn.functional": "nn.functional."}
+
+
+def public_functions() -> dict:
+    """Every public operator function, by qualified name (``"sin"``, ``"linalg.inv"``).
+
+    Top-level names come from the ``__all__`` of each ``wengert.ops`` module;
+    the others from the ``__all__`` of ``wg.linalg``, ``wg.fft`` and
+    ``wg.nn.functional``. Aliases (``concat`` for ``cat``) appear under each name.
+    """
+    import importlib
+    import pkgutil
+
+    from . import __path__ as ops_path
+
+    modules = [("wengert.ops." + m.name, "") for m in pkgutil.iter_modules(ops_path)
+               if not m.name.startswith("_")]
+    found = {}
+    for module_name, prefix in [*modules, *OP_NAMESPACES.items()]:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if callable(obj) and not isinstance(obj, type):
+                found[prefix + name] = obj
+    return found

@@ -18,7 +18,25 @@ from .._backend import get_default_dtype
 from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary_fn
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
-from ._registry import method, tensor_arg
+from ._registry import method, not_differentiable, tensor_arg
+
+__all__ = [
+    "add",
+    "astype",
+    "clamp",
+    "clip",
+    "div",
+    "equal",
+    "isnan",
+    "logical_not",
+    "maximum",
+    "minimum",
+    "mul",
+    "neg",
+    "pow",
+    "sub",
+    "where",
+]
 
 # -- arithmetic --------------------------------------------------------------
 # The forward implementations are Python's operators, not NumPy's ufuncs: on
@@ -174,6 +192,7 @@ def _make_unary(name, impl, saves_x, saves_out, derivative, description):
 
 for _spec in _UNARY:
     globals()[_spec[0] + "_p"], globals()[_spec[0]] = _make_unary(*_spec)
+__all__ += [_spec[0] for _spec in _UNARY]
 Tensor.__abs__ = globals()["abs"]
 method("absolute")(globals()["abs"])
 
@@ -352,6 +371,8 @@ for _name, _impl, _dunder in _COMPARISONS:
     globals()[_name] = _compare
     method(_name)(_compare)
     setattr(Tensor, _dunder, _compare)
+    not_differentiable(_compare)
+__all__ += [_c[0] for _c in _COMPARISONS]
 # ``t == None`` is False (and ``!=`` True), as for any Python object.
 _eq, _ne = Tensor.__eq__, Tensor.__ne__
 Tensor.__eq__ = lambda self, other: False if other is None else _eq(self, other)
@@ -364,6 +385,7 @@ for _alias, _name in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge")
     method(_alias)(globals()[_name])
 
 
+@not_differentiable
 @method()
 def equal(input, other) -> bool:  # noqa: A002
     """True when both tensors have the same shape and the same values (PyTorch's ``equal``)."""
@@ -371,12 +393,12 @@ def equal(input, other) -> bool:  # noqa: A002
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 isnan_p = Primitive("isnan", np.isnan)
-isnan = unary_fn(isnan_p)
+isnan = not_differentiable(unary_fn(isnan_p))
 isnan.__doc__ = "Elementwise test for NaN (bool result, not differentiable)."
 method("isnan")(isnan)
 
 logical_not_p = Primitive("logical_not", np.logical_not)
-logical_not = unary_fn(logical_not_p)
+logical_not = not_differentiable(unary_fn(logical_not_p))
 logical_not.__doc__ = "Elementwise not (bool result, not differentiable)."
 
 

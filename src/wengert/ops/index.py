@@ -15,6 +15,10 @@ from .._tensor import TENSOR_TYPES, Tensor, bump_version
 from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Mask, Take
 from ._registry import method
 
+__all__ = [
+    "index_put",
+]
+
 
 def _has_int_array(index) -> bool:
     """Whether an index may hit the same element twice (then scatters must add)."""

@@ -9,6 +9,13 @@ from .._tensor import TENSOR_TYPES, Tensor
 from ..autograd.linear import MatmulWith
 from ._registry import method, tensor_arg
 
+__all__ = [
+    "bmm",
+    "dot",
+    "matmul",
+    "mm",
+]
+
 matmul_p = Primitive(
     "matmul", np.matmul, save=(VALUE, VALUE),
     rule=(lambda ns, out, a, b: MatmulWith(b, a.shape, left=True),

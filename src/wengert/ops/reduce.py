@@ -14,8 +14,22 @@ import numpy as np
 from .._primitive import SPEC, VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import Compose, Scale, SumAxes, kept_shape
-from ._registry import dim_arg, method, tensor_arg
+from ._registry import dim_arg, method, not_differentiable, tensor_arg
 from .index import _getitem_method
+
+__all__ = [
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argmax",
+    "argmin",
+    "max",
+    "mean",
+    "min",
+    "norm",
+    "sum",
+]
 
 
 def _sum(x, axis, keepdims):
@@ -176,12 +190,14 @@ def _arg(prim, input, dim, keepdim, op):  # noqa: A002
     return bind(prim, (input,), (axis[0] if axis else None, bool(keepdim)))
 
 
+@not_differentiable
 @method()
 def argmax(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     """Index of the largest element (of the flattened tensor, or along ``dim``)."""
     return _arg(argmax_p, input, dim, keepdim, "argmax")
 
 
+@not_differentiable
 @method()
 def argmin(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     """Index of the smallest element (of the flattened tensor, or along ``dim``)."""
@@ -240,6 +256,7 @@ def _root_at_zero_safe(s, p):
     return where(positive, sqrt(safe) if p == 2 else safe ** (1.0 / p), 0.0)
 
 
+@not_differentiable
 @method()
 def all(input, dim=None, keepdim=False) -> Tensor:  # noqa: A001, A002
     """Whether every element (along ``dim``) is true."""
@@ -248,6 +265,7 @@ def all(input, dim=None, keepdim=False) -> Tensor:  # noqa: A001, A002
                          keepdims=keepdim))
 
 
+@not_differentiable
 @method()
 def any(input, dim=None, keepdim=False) -> Tensor:  # noqa: A001, A002
     """Whether some element (along ``dim``) is true."""

@@ -19,6 +19,25 @@ from .._tensor import Tensor
 from ..autograd.linear import BroadcastTo, Embed, Permute, Reshape, SumTo
 from ._registry import method, tensor_arg
 
+__all__ = [
+    "broadcast_to",
+    "cat",
+    "concat",
+    "concatenate",
+    "expand",
+    "flatten",
+    "permute",
+    "reshape",
+    "squeeze",
+    "stack",
+    "sum_to",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "transpose",
+    "unsqueeze",
+]
+
 # -- primitives ----------------------------------------------------------------
 
 reshape_p = Primitive("reshape", np.reshape, save=(SPEC,), n_params=1, view=True,
