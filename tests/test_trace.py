@@ -50,3 +50,30 @@ def test_bad_calls():
         trace(lambda x: 3.0, 1.0)
     with pytest.raises(ValueError, match="fmt"):
         trace(wg.sin, 1.0).render("html")
+
+
+def test_context_manager_form_matches_the_function_form():
+    """Any tensor code inside ``recording()`` gives the same tables as ``trace(f, ...)``."""
+    x1 = wg.tensor(2.0, dtype=wg.float64, requires_grad=True)
+    x2 = wg.tensor(5.0, dtype=wg.float64, requires_grad=True)
+    with wg.tools.recording() as tape:
+        y = wg.log(x1) + x1 * x2 - wg.sin(x2)
+    from_block = tape.trace(y)  # inputs found on the tape: x1 then x2
+    from_function = wg.tools.trace(lambda a, b: wg.log(a) + a * b - wg.sin(b), 2.0, 5.0)
+    assert from_block.render() == from_function.render()
+    y.backward()  # the graph is still there after the tables were made
+    assert x1.grad.item() == 5.5
+
+
+def test_context_manager_form_errors():
+    x = wg.tensor(1.0, requires_grad=True)
+    with wg.tools.recording() as tape:
+        pass
+    with pytest.raises(ValueError, match="nothing was recorded"):
+        tape.trace(x)
+    with wg.tools.recording() as tape:
+        y = x * 2
+    with pytest.raises(TypeError, match="must be a Tensor"):
+        tape.trace(3.0)
+    with pytest.raises(ValueError, match="2 directions for 1 inputs"):
+        tape.trace(y, direction=(1.0, 0.0))

@@ -91,6 +91,36 @@ class Tape:
         return [f"{names[id(node)]} = {self._expression(node, parents, constants, names)}"
                 for node, _, parents, constants in self.entries]
 
+    def leaves(self) -> list[Tensor]:
+        """The leaf tensors the recorded operations read, in order of first use."""
+        produced = {id(node) for node, *_ in self.entries}
+        found: dict[int, Tensor] = {}
+        for _, _, parents, _ in self.entries:
+            for p in parents:
+                if p is not None and type(p) in TENSOR_TYPES and id(p) not in produced:
+                    found.setdefault(id(p), p)
+        return list(found.values())
+
+    def trace(self, output: Tensor, inputs: Sequence[Tensor] | None = None,
+              direction: Sequence[float] | None = None):
+        """The evaluation, tangent and adjoint tables of ``output`` (a ``Trace``).
+
+        >>> import wengert as wg
+        >>> x = wg.tensor(3.0, dtype=wg.float64, requires_grad=True)
+        >>> with wg.tools.recording() as tape:
+        ...     y = x * x + wg.sin(x)
+        >>> print(tape.trace(y).render(tables=("evaluation",)))
+        Evaluation trace:
+          v0 = input           = 3.0
+          v1 = v0 * v0         = 9.0
+          v2 = sin(v0)         = 0.1411200080598672
+          v3 = v1 + v2         = 9.141120008059866
+        <BLANKLINE>
+        """
+        from .trace import tables
+
+        return tables(self, output, inputs, direction)
+
     def __len__(self) -> int:
         return len(self.entries)
 

@@ -93,9 +93,30 @@ def trace(f: Callable, *args, direction: Sequence[float] | None = None) -> Trace
         out = f(*inputs)
     if type(out) not in TENSOR_TYPES:
         raise TypeError(f"trace: the function returned {type(out).__name__}, not a Tensor")
+    return tables(tape, out, inputs, direction)
+
+
+def tables(tape: Tape, output: Tensor, inputs: Sequence[Tensor] | None = None,
+           direction: Sequence[float] | None = None) -> Trace:
+    """The Wengert tables of what ``tape`` recorded, for ``output``.
+
+    ``inputs`` default to the leaf tensors the recorded operations read, in
+    the order they were first used. The graph of ``output`` is kept
+    (``retain_graph``), so the caller can still call ``backward`` on it.
+    """
+    if type(output) not in TENSOR_TYPES:
+        raise TypeError(f"trace: the output must be a Tensor, got {type(output).__name__}")
+    if not tape.entries:
+        raise ValueError("trace: nothing was recorded (no operation on a tensor that "
+                         "requires grad ran inside the block)")
+    inputs = list(inputs) if inputs is not None else tape.leaves()
+    direction = tuple(direction) if direction is not None else (1.0,) + (0.0,) * (
+        len(inputs) - 1)
+    if len(direction) != len(inputs):
+        raise ValueError(f"trace: {len(direction)} directions for {len(inputs)} inputs")
     evaluation = tape.evaluation_trace(inputs)
-    tangents = _tangent_trace(tape, inputs, direction)  # before backward frees the tape
-    adjoints = _adjoint_trace(tape, inputs, out)
+    tangents = _tangent_trace(tape, inputs, direction)
+    adjoints = _adjoint_trace(tape, inputs, output)
     return Trace(evaluation, tangents, adjoints, direction)
 
 
@@ -129,7 +150,7 @@ def _adjoint_trace(tape: Tape, inputs, out: Tensor) -> list[TraceLine]:
     hook = engine.EDGE_OBSERVERS[-1]
     try:
         seed = out.sum() if out.numel() != 1 else out
-        engine.grad(seed, inputs, allow_unused=True)
+        engine.grad(seed, inputs, retain_graph=True, allow_unused=True)
     finally:
         engine.EDGE_OBSERVERS.remove(hook)
     top = names.get(id(out._node), "y")
