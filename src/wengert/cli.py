@@ -17,7 +17,7 @@ import numpy as np
 import wengert as wg
 
 from .autograd import forward_ad as fwAD
-from .tools import recording, to_dot
+from .tools import recording
 from .tools import trace as wengert_tables
 from .tools.expression import ExpressionError, parse
 
@@ -197,26 +197,14 @@ def _grad_command(args, parser) -> str:
 
 
 def _graph_command(args, parser) -> str:
-    import shutil
-    import subprocess
-    from pathlib import Path
+    from .tools import render
 
     _, _, y = _evaluate_at(args, parser)
     y.backward(retain_graph=True)  # the picture shows the adjoints of the inputs too
-    dot = to_dot(y)
-    path = Path(args.output)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt == "dot":
-        path.write_text(dot)
-    elif fmt in ("svg", "png"):
-        program = shutil.which("dot")
-        if program is None:
-            parser.error("graph: rendering SVG or PNG needs Graphviz's dot program "
-                         "(apt-get install graphviz); write a .dot file instead")
-        subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=dot, text=True,
-                       check=True)
-    else:
-        parser.error(f"graph: the output must end in .dot, .svg or .png, got {path.name!r}")
+    try:
+        path = render(y, args.output)
+    except (ValueError, RuntimeError) as e:
+        parser.error(f"graph: {e}")
     return f"wrote {path}"
 
 

@@ -1,8 +1,8 @@
 """Tools that show the derivative being computed: the tape as a Wengert list and the
 evaluation, tangent and adjoint tables."""
 
-from .graph import to_dot
+from .graph import render, to_dot
 from .tape import Tape, TraceLine, recording
 from .trace import Trace, trace
 
-__all__ = ["Tape", "Trace", "TraceLine", "recording", "to_dot", "trace"]
+__all__ = ["Tape", "Trace", "TraceLine", "recording", "render", "to_dot", "trace"]
