@@ -135,3 +135,14 @@ def test_graph_renders_svg_with_graphviz(tmp_path):
 def test_graph_rejects_other_formats(tmp_path):
     proc = run_cli("graph", "x", "--at", "x=1", "-o", str(tmp_path / "g.jpg"))
     assert proc.returncode == 2 and ".dot, .svg, .png or .pdf" in proc.stderr
+
+
+def test_colors_only_on_a_terminal_or_when_asked():
+    plain = run_cli("trace")
+    assert plain.returncode == 0 and "\033[" not in plain.stdout  # a pipe is not a terminal
+    colored = run_cli("--color", "always", "trace")
+    assert "\033[1mEvaluation trace:\033[0m" in colored.stdout
+    assert colored.stdout.replace("\033[1m", "").replace("\033[0m", "") == plain.stdout
+    bad = run_cli("--color", "always", "grad", "x +", "--at", "x=1")
+    assert bad.returncode == 2 and bad.stderr.startswith("\033[1;31mwengert: error:")
+    assert "\033[" not in run_cli("--color", "never", "grad", "x +", "--at", "x=1").stderr

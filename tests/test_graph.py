@@ -75,3 +75,18 @@ def test_render_svg_of_a_10000_node_graph_is_wellformed(tmp_path):
     root = ET.parse(path).getroot()
     texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "matmul x" in texts and "sigmoid x" in texts
+
+
+def test_tape_names_every_box_as_the_wengert_list_with_value_and_adjoint():
+    x1, x2 = (wg.tensor(v, dtype=wg.float64, requires_grad=True) for v in (2.0, 5.0))
+    with wg.tools.recording() as tape:
+        y = wg.log(x1) + x1 * x2 - wg.sin(x2)
+    dot = wg.tools.to_dot(y, tape=tape)
+    for expected in ("v1 = log(v-1)\\n0.6931471805599453\\nv̄1 = 1.0",
+                     "v4 = sin(v0)\\n-0.9589242746631385\\nv̄4 = -1.0",
+                     "v5 = v3 - v4\\n11.652071455223084\\nv̄5 = 1.0",
+                     'shape=ellipse, label="v-1\\n2.0"'):
+        assert expected in dot
+    y.backward()  # drawing kept the graph
+    assert x2.grad.item() == 1.7163378145367738
+    assert "v̄" not in wg.tools.to_dot(y, tape=tape, show_grads=False)

@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--at", nargs=2, type=float, metavar=("X1", "X2"), default=(2.0, 5.0),
                         dest="point", help="the point (x1, x2) to evaluate at (default: 2 5)")
     parser.add_argument("--version", action="version", version=f"wengert {wg.__version__}")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="color the headings and errors: auto (the default) colors only "
+                             "on a terminal, and never when NO_COLOR is set")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     at_help = "the point, one NAME=VALUE per variable (e.g. --at x1=2 x2=5)"
@@ -106,28 +109,57 @@ def main(argv: list[str] | None = None) -> int:
                                     "reverse mode, forward mode and higher order.")
 
     args = parser.parse_args(argv)
-    if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+    if (sys.stdout.encoding or "utf8").lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(errors="replace")  # the tables use v̇, v̄ and ∂
+    paint = _painter(args.color)
     try:
         if args.command == "trace":
-            print(_trace_command(args, parser), end="")
+            print(paint(_trace_command(args, parser)), end="")
         elif args.command == "grad":
-            print(_grad_command(args, parser))
+            print(paint(_grad_command(args, parser)))
         elif args.command == "graph":
             print(_graph_command(args, parser))
         elif args.command == "ops":
-            print(_ops_table())
+            print(paint(_ops_table()))
         else:
             x1, x2 = args.point
             if not all(math.isfinite(v) for v in args.point):
                 parser.error(f"--at: x1 and x2 must be finite numbers, got {x1:g} {x2:g}")
             if not x1 > 0:
                 parser.error(f"--at: x1 must be positive (ln(x1) is undefined at {x1:g})")
-            print(seed_example(x1, x2))
+            print(paint(seed_example(x1, x2)))
     except ExpressionError as e:
-        print(f"wengert: error: {e}", file=sys.stderr)
+        print(_painter(args.color, sys.stderr)(f"wengert: error: {e}", ERROR), file=sys.stderr)
         return 2
     return 0
+
+
+BOLD, ERROR = "\033[1m", "\033[1;31m"
+
+
+def _painter(choice: str, stream=None):
+    """A function that colors text for ``stream``, or leaves it alone.
+
+    ``paint(text)`` bolds the headings (unindented lines ending in ``:``);
+    ``paint(text, style)`` colors all of it. Colors appear only on a terminal
+    (or with ``--color always``), never with ``NO_COLOR`` set or ``TERM=dumb``.
+    """
+    import os
+
+    stream = stream or sys.stdout
+    on = choice == "always" or (
+        choice == "auto" and stream.isatty() and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb")
+
+    def paint(text: str, style: str | None = None) -> str:
+        if not on:
+            return text
+        if style is not None:
+            return f"{style}{text}\033[0m"
+        return "\n".join(f"{BOLD}{line}\033[0m" if line.endswith(":") and line[:1].strip()
+                         else line for line in text.split("\n"))
+
+    return paint
 
 
 def _point(pairs, expression, parser) -> list[float]:
@@ -199,10 +231,11 @@ def _grad_command(args, parser) -> str:
 def _graph_command(args, parser) -> str:
     from .tools import render
 
-    _, _, y = _evaluate_at(args, parser)
-    y.backward(retain_graph=True)  # the picture shows the adjoints of the inputs too
+    with recording() as tape:  # the boxes are named and valued as in the Wengert list
+        _, _, y = _evaluate_at(args, parser)
+    y.backward(retain_graph=True)  # the leaves show their gradients
     try:
-        path = render(y, args.output)
+        path = render(y, args.output, tape=tape)
     except (ValueError, RuntimeError) as e:
         parser.error(f"graph: {e}")
     return f"wrote {path}"

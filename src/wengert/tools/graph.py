@@ -29,15 +29,18 @@ from ..autograd.node import Node
 
 
 def to_dot(output: Tensor, show_values: bool = True, show_grads: bool = True,
-           max_nodes: int = 200) -> str:
+           max_nodes: int = 200, tape=None) -> str:
     """The graph that computed ``output`` as Graphviz DOT text (inputs at the top).
 
     Leaves are ellipses (with their value and, after backward, their ``.grad``);
     each recorded operation is a box named after its primitive, with its
-    value where the tape kept it. A graph with more than ``max_nodes`` nodes
-    is grouped (see the module's docstring). Render it with ``render`` or
-    ``dot -Tsvg``. A backward pass frees the graph as it goes: draw before
-    it, or pass ``retain_graph=True``.
+    value where the graph kept it. Given the ``tape`` that recorded the
+    computation (``wg.tools.recording()``), every box is named as in the
+    Wengert list (``v3 = v1 + v2``) and shows its value and its adjoint
+    (``v̄3``, from one extra backward pass that keeps the graph). A graph with
+    more than ``max_nodes`` nodes is grouped (see the module's docstring).
+    Render it with ``render`` or ``dot -Tsvg``. A backward pass frees the
+    graph as it goes: draw before it, or pass ``retain_graph=True``.
     """
     if type(output) not in TENSOR_TYPES:
         raise TypeError(f"to_dot expects a Tensor, got {type(output).__name__}")
@@ -49,8 +52,11 @@ def to_dot(output: Tensor, show_values: bool = True, show_grads: bool = True,
         lines += _grouped(items, edges, max_nodes)
     else:
         ids = {id(item): f"n{k}" for k, item in enumerate(items)}
+        named = _tape_labels(tape, output, show_values, show_grads) if tape is not None else {}
         for item in items:
-            lines.append(f"  {ids[id(item)]} {_attributes(item, output, show_values, show_grads)};")
+            attributes = named.get(id(item)) or _attributes(item, output, show_values,
+                                                            show_grads)
+            lines.append(f"  {ids[id(item)]} {attributes};")
         lines += [f"  {ids[id(a)]} -> {ids[id(b)]};" for a, b in edges]
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -124,6 +130,37 @@ def _collect(output: Tensor) -> tuple[list, list]:
                     edges.append((parent, item))
                     stack.append(parent)
     return items, edges
+
+
+def _tape_labels(tape, output, show_values, show_grads) -> dict[int, str]:
+    """DOT attributes for what ``tape`` recorded: the inputs (v-1, v0 ...) and each
+    operation's name, expression, value and adjoint."""
+    from .trace import BAR, tables
+
+    inputs = tape.leaves()
+    names = tape._names(inputs)
+    adjoint = {}
+    if show_grads:
+        for line in tables(tape, output, inputs).adjoints:
+            adjoint[line.name] = line.value  # the last line of a name is its total
+    labels = {}
+    for node, value, parents, constants in tape.entries:
+        name = names[id(node)]
+        label = f"{name} = {tape._expression(node, parents, constants, names)}"
+        if show_values:
+            label += f"\\n{_summary(value)}"
+        barred = name[0] + BAR + name[1:]
+        if barred in adjoint:
+            label += f"\\n{barred} = {_summary(adjoint[barred])}"
+        labels[id(node)] = f'[shape=box, label="{label}"]'
+    for leaf in inputs:
+        label = names[id(leaf)]
+        if show_values:
+            label += f"\\n{_summary(leaf._data)}"
+        if show_grads and leaf.grad is not None:
+            label += f"\\ngrad {_summary(leaf.grad._data)}"
+        labels[id(leaf)] = f'[shape=ellipse, label="{label}"]'
+    return labels
 
 
 def _attributes(item, output, show_values, show_grads) -> str:
