@@ -53,3 +53,22 @@ def test_check_nan_false_only_records_sites_and_recording_still_works():
         y = wg.sin(x) / 0.0
     assert np.isinf(y.detach().numpy()).all()
     assert tape.wengert_list([x]) == ["v1 = sin(v0)", "v2 = v1 / 0.0"]
+
+
+def test_log_of_minus_one_names_the_users_line():
+    x = wg.tensor(-1.0, requires_grad=True)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"'log' produced nan") as info:
+        y = wg.log(x)  # THE-LOG-OF-MINUS-ONE  # noqa: F841
+    assert "test_anomaly.py" in str(info.value) and "THE-LOG-OF-MINUS-ONE" in str(info.value)
+
+
+def test_zero_over_zero_inside_a_backward_rule_names_the_forward_line():
+    # d sqrt(x)/dx = 1 / (2 sqrt(x)): at x = 0 with a zero upstream gradient the rule
+    # computes 0 / 0 inside backward, though every forward value is finite.
+    x = wg.tensor([0.0, 4.0], dtype=wg.float64, requires_grad=True)
+    with detect_anomaly():
+        y = (wg.sqrt(x) * wg.tensor([0.0, 1.0], dtype=wg.float64)).sum()  # THE-0/0-LINE
+        with pytest.raises(AnomalyError, match=r"backward of 'sqrt'.*nan") as info:
+            y.backward()
+    assert "THE-0/0-LINE" in str(info.value)
+    assert x.grad is None

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from wengert.cli import main
 
 
@@ -146,3 +148,31 @@ def test_colors_only_on_a_terminal_or_when_asked():
     bad = run_cli("--color", "always", "grad", "x +", "--at", "x=1")
     assert bad.returncode == 2 and bad.stderr.startswith("\033[1;31mwengert: error:")
     assert "\033[" not in run_cli("--color", "never", "grad", "x +", "--at", "x=1").stderr
+
+
+HOSTILE = [
+    "__import__('os').system('touch {marker}')",  # a call outside the whitelist
+    "().__class__.__bases__[0].__subclasses__()",  # attribute access
+    "x[0]", "(lambda: 0)()", "[x for x in (1, 2)]", "{{x: 1}}", "open('{marker}', 'w')",
+    "exit(1)", "9**9**9", "2**(10**10)", "x**1e308", "x ** -(9**9)", "1" * 400 + ".0 ** 2",
+    "(" * 10_000 + "x" + ")" * 10_000,  # deep nesting
+    "x" + "-" * 5_000 + "x", "sin(" * 300 + "x" + ")" * 300, "1" * 5000,
+]
+
+
+@pytest.mark.parametrize("template", HOSTILE, ids=[f"hostile{i}" for i in range(len(HOSTILE))])
+def test_hostile_expressions_are_refused_quickly_and_harmlessly(template, tmp_path):
+    marker = tmp_path / "pwned"
+    expr = template.format(marker=marker)
+    proc = subprocess.run([sys.executable, "-m", "wengert.cli", "grad", expr, "--at", "x=1"],
+                          capture_output=True, text=True, timeout=20)  # a guard, not a timing
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert "Traceback" not in proc.stderr and "wengert: error:" in proc.stderr
+    assert len(proc.stderr) < 2000  # the message quotes at most a bit of the input
+    assert not marker.exists()
+
+
+def test_a_one_megabyte_expression_is_refused(capsys):
+    assert main(["grad", "x+" * 350_000 + "x", "--at", "x=1"]) == 2  # argv cannot carry 1 MB
+    err = capsys.readouterr().err
+    assert "expression too long: 700001 characters" in err and len(err) < 500
