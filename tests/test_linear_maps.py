@@ -42,7 +42,7 @@ from wengert.autograd.linear import (
 )
 from wengert.linalg._matrix import SYMMETRIZE, Sandwich
 from wengert.linalg.decompositions import _CholeskyMap, _EighMap, _QRMap, _SVDMap
-from wengert.linalg.determinant import _cofactor, _CofactorMap
+from wengert.linalg.determinant import _CofactorMap
 from wengert.linalg.matrix_functions import _ExpFrechet
 from wengert.linalg.solve import _PinvMap, _Solve
 from wengert.ops.contract import EinsumWith
@@ -208,8 +208,9 @@ case("triangular-masked-right", lambda c: _Solve(c(_A33), c(_C33), np.tril(np.on
                                                  (False, False)), (2, 3, 3))
 _P43 = dyadic((4, 3)) + np.eye(4, 3) * 2
 case("(4,3)", lambda c: _PinvMap(c(_P43), c(np.linalg.pinv(_P43))), (4, 3))
-case("(3,3)", lambda c: _CofactorMap(c(_cofactor(_A33[0])), c(np.asarray(np.linalg.det(_A33[0])))),
-     (3, 3))
+_CU, _CS, _CVH = np.linalg.svd(_A33[0])
+_CS[-1] = 0.0  # a singular matrix: the cofactor's derivative needs no inverse
+case("(3,3)-singular", lambda c: _CofactorMap(_ns(c), c(_CU), c(_CS), c(_CVH)), (3, 3))
 _CHOL = np.linalg.cholesky(_spd(3))
 case("(3,3)", lambda c: _CholeskyMap(c(_CHOL)), (3, 3))
 _Q, _R = np.linalg.qr(_P43)

@@ -113,8 +113,9 @@ for s in SQUARE:
     add_fn_case("linalg.slogdet", f"{fmt(s)}-logabsdet", lambda a: L.slogdet(a).logabsdet,
                 wellcond(s) * np.where(np.arange(s[-1]) == 0, -1, 1))
     add_fn_case("linalg.matrix_exp", fmt(s), L.matrix_exp, real(s))
-add_fn_case("linalg.det", "(3,3)-near-singular-rank2", L.det,
-            real((3, 2)) @ real((2, 3)), second_order=False)
+add_fn_case("linalg.det", "(3,3)-singular-rank2", L.det, real((3, 2)) @ real((2, 3)))
+add_fn_case("linalg.det", "(3,3)-singular-rank1", L.det, np.outer(real((3,)), real((3,))))
+add_fn_case("linalg.det", "(2,4,4)-singular-rank2", L.det, real((2, 4, 2)) @ real((2, 2, 4)))
 
 for a, b, left in [((3, 3), (3,), True), ((3, 3), (3, 2), True), ((2, 3, 3), (3, 2), True),
                    ((3, 3), (2, 3, 1), True), ((2, 3, 3), (2, 3), True),

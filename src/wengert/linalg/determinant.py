@@ -5,9 +5,11 @@ d det(A) = <cofactor(A), dA>. The cofactor matrix (the transposed adjugate,
 SVD so that it is right for singular matrices too: the derivative of ``det``
 at a singular matrix is finite and exact (PyTorch returns 0 for some exactly
 singular matrices, e.g. ``[[1, 2], [2, 4]]``, whose true gradient is
-``[[4, -2], [-2, 1]]``). The cofactor's own derivative,
-``(<C, dA> C - C dA^T C) / det(A)``, divides by the determinant: second
-derivatives of ``det`` at singular matrices are not finite.
+``[[4, -2], [-2, 1]]``). The cofactor's own derivative is taken in the SVD's
+coordinates as a polynomial in the singular values, never dividing by the
+determinant, so second derivatives are exact at singular matrices too. (Third
+and higher orders go through the SVD's derivative, which needs distinct
+singular values.)
 
 d log|det(A)| = <A^-T, dA>; the sign is not differentiable.
 """
@@ -21,7 +23,7 @@ import numpy as np
 from .._primitive import VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import Compose, Embed, LinearMap, Reshape, Scale, SumAxes
-from ._matrix import matrix_arg, mT
+from ._matrix import diag_embed, diagonal, matrix_arg, mT, unpack
 
 __all__ = ["det", "slogdet"]
 
@@ -44,27 +46,52 @@ def _cofactor(a):
 
 
 class _CofactorMap(LinearMap):
-    """d cof(A)(E) = (<C, E> C - C E^T C) / det(A); self-similar adjoint."""
+    """The derivative of the cofactor matrix, without dividing by the determinant (exact at
+    and near singular matrices). In the SVD's coordinates, ``A = sign * U S V^T`` with
+    ``Et = U^T E V``: ``dCt_ii = sum_{l != i} p_il Et_ll`` and ``dCt_ij = -p_ij Et_ji``,
+    where ``p_ij = prod_{k not in {i, j}} s_k``; then ``dC = sign * U dCt V^T``. The map
+    is self-adjoint up to the transposes of the coordinates."""
 
-    __slots__ = ("c", "d")
+    __slots__ = ("u", "vh", "p", "sign")
 
-    def __init__(self, c, d):
-        self.c, self.d = c, d
+    def __init__(self, ns, u, s, vh):
+        self.u, self.vh = u, vh
+        self.sign = ns.reshape(ns.det(u) * ns.det(vh), s.shape[:-1] + (1, 1))
+        n = s.shape[-1]
+        p = 1.0
+        for k in range(n):  # p_ij: the product of every s_k but s_i and s_j (0 on the diagonal)
+            skip = np.ones((n, n), dtype=bool)
+            skip[k, :] = skip[:, k] = False
+            sk = ns.reshape(ns.getitem(s, (Ellipsis, slice(k, k + 1))), s.shape[:-1] + (1, 1))
+            p = p * ns.where(skip, sk, 1.0)
+        self.p = p * (1 - np.eye(n, dtype=s.dtype))
 
-    def _map(self, ns, t):
-        c = self.c
-        inner = ns.sum(c * t, _matrix_axes(c.ndim), True)
-        return (inner * c - ns.matmul(ns.matmul(c, mT(ns, t)), c)) / ns.reshape(
-            self.d, self.d.shape + (1, 1))
+    def _core(self, ns, t):
+        """``diag(p @ diag(t)) - p * t^T``, the map in the SVD's coordinates (symmetric p)."""
+        d = diagonal(ns, t)
+        pd = ns.matmul(self.p, ns.reshape(d, d.shape + (1,)))
+        return diag_embed(ns, ns.reshape(pd, d.shape), t.dtype) - self.p * mT(ns, t)
 
     def apply(self, ns, t):
-        return self._map(ns, t)
+        u, vh = self.u, self.vh
+        et = ns.matmul(ns.matmul(mT(ns, u), t), mT(ns, vh))
+        return ns.matmul(ns.matmul(u, self._core(ns, et) * self.sign), vh)
 
-    transpose = apply
+    def transpose(self, ns, ct):
+        u, vh = self.u, self.vh
+        gt = ns.matmul(ns.matmul(mT(ns, u), ct), mT(ns, vh)) * self.sign
+        return ns.matmul(ns.matmul(u, self._core(ns, gt)), vh)
 
 
-cofactor_p = Primitive("cofactor", _cofactor, save=(VALUE,), save_out=True,
-                       rule=(lambda ns, c, a: _CofactorMap(c, ns.det(a)),))
+def _cofactor_rule(ns, c, a):
+    from .decompositions import _svd_shapes
+
+    n = a.shape[-1]
+    u, s, vh = unpack(ns, ns.svd(a, True), _svd_shapes(n, n, True))
+    return _CofactorMap(ns, u, s, vh)
+
+
+cofactor_p = Primitive("cofactor", _cofactor, save=(VALUE,), rule=(_cofactor_rule,))
 
 
 def _det_rule(ns, out, a):

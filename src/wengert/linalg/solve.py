@@ -48,8 +48,8 @@ def inv(A) -> Tensor:  # noqa: N803 - PyTorch's argument names
 
     >>> import wengert as wg
     >>> wg.linalg.inv(wg.tensor([[2.0, 0.0], [0.0, 4.0]]))
-    tensor([[0.5000, 0.    ],
-            [0.    , 0.2500]])
+    tensor([[0.50, 0.00],
+            [0.00, 0.25]])
     """
     return bind(inv_p, (matrix_arg(A, "linalg.inv", square=True),))
 
@@ -147,7 +147,7 @@ def solve(A, B, *, left=True) -> Tensor:  # noqa: N803
 
     >>> import wengert as wg
     >>> wg.linalg.solve(wg.tensor([[2.0, 0.0], [0.0, 4.0]]), wg.tensor([2.0, 2.0]))
-    tensor([1.0000, 0.5000])
+    tensor([1.0, 0.5])
     """
     from ..ops._registry import tensor_arg
 
