@@ -233,3 +233,13 @@ def test_float32_values_match_torch():
         ours = fn(wg, wg.tensor(a))
         assert ours.dtype == np.float32
         np.testing.assert_allclose(ours.numpy(), fn(torch, torch.tensor(a)).numpy(), rtol=1e-5)
+
+
+def test_tensor_methods():
+    a = wellcond(3, 3)
+    t, ta = wg.tensor(a), torch.tensor(a)
+    for name in ("det", "inverse", "matrix_exp", "pinverse"):
+        np.testing.assert_allclose(getattr(t, name)().numpy(), getattr(ta, name)().numpy(),
+                                   rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(t.matrix_power(3).numpy(), ta.matrix_power(3).numpy(), rtol=1e-10)
+    np.testing.assert_allclose(t.slogdet().logabsdet.numpy(), ta.slogdet().logabsdet.numpy())

@@ -15,6 +15,19 @@ from .norms import cond, matrix_norm, matrix_rank, norm, vector_norm
 from .products import cross, matmul, multi_dot, vecdot
 from .solve import inv, lstsq, pinv, solve, solve_triangular
 
+
+def _attach_methods():
+    """PyTorch's Tensor methods for linear algebra (``A.det()``, ``A.inverse()``, ...)."""
+    from ..ops._registry import method
+
+    for name, fn in (("det", det), ("inverse", inv), ("slogdet", slogdet),
+                     ("matrix_exp", matrix_exp), ("matrix_power", matrix_power),
+                     ("pinverse", pinv), ("cholesky", cholesky)):
+        method(name)(fn)
+
+
+_attach_methods()
+
 __all__ = [
     "LinAlgError",
     "cholesky",
