@@ -40,6 +40,12 @@ from wengert.autograd.linear import (
     SumTo,
     Take,
 )
+from wengert.linalg._matrix import SYMMETRIZE, Sandwich
+from wengert.linalg.decompositions import _CholeskyMap, _EighMap, _QRMap, _SVDMap
+from wengert.linalg.determinant import _CofactorMap
+from wengert.linalg.matrix_functions import _ExpFrechet
+from wengert.linalg.solve import _PinvMap, _Solve
+from wengert.ops.contract import EinsumWith
 from wengert.ops.elementwise import _Cast
 from wengert.ops.index import _Overwrite
 
@@ -174,6 +180,48 @@ case("f64->f32", lambda c: _Cast(F64, F32), (2, 3), F64)
 case("f32->f64", lambda c: _Cast(F32, F64), (2, 3), F32)
 case("f64->f32-()", lambda c: _Cast(F64, F32), (), F64)
 
+
+# -- linear algebra (ops/contract.py, wengert/linalg) -----------------------------------------
+
+
+def _ns(c):
+    """The namespace a map built with data converter ``c`` runs in."""
+    return FAST if c is _fast_data else DIFF
+
+
+def _spd(n):
+    x = dyadic((n, n))
+    return x @ x.T + np.eye(n)
+
+
+_B34, _B23 = dyadic((3, 4)), dyadic((2, 3))
+case("ij,jk->ik-t0", lambda c: EinsumWith("ij,jk->ik", 0, (None, c(_B34)), (2, 3)), (2, 3))
+case("ij,jk->ik-t1", lambda c: EinsumWith("ij,jk->ik", 1, (c(_B23), None), (3, 4)), (3, 4))
+case("ab,bc->a-t1-broadcast", lambda c: EinsumWith("ab,bc->a", 1, (c(_B23), None), (3, 4)),
+     (3, 4))
+_A33 = dyadic((2, 3, 3)) + 3 * np.eye(3)
+_C33 = dyadic((2, 3, 3))
+case("(2,3,3)", lambda c: Sandwich(c(_A33), c(_C33)), (2, 3, 3))
+case("(2,3,3)", lambda c: SYMMETRIZE, (2, 3, 3))
+case("general-(2,3,2)", lambda c: _Solve(c(_A33)), (2, 3, 2))
+case("triangular-masked-right", lambda c: _Solve(c(_A33), c(_C33), np.tril(np.ones((3, 3))),
+                                                 (False, False)), (2, 3, 3))
+_P43 = dyadic((4, 3)) + np.eye(4, 3) * 2
+case("(4,3)", lambda c: _PinvMap(c(_P43), c(np.linalg.pinv(_P43))), (4, 3))
+_CU, _CS, _CVH = np.linalg.svd(_A33[0])
+_CS[-1] = 0.0  # a singular matrix: the cofactor's derivative needs no inverse
+case("(3,3)-singular", lambda c: _CofactorMap(_ns(c), c(_CU), c(_CS), c(_CVH)), (3, 3))
+_CHOL = np.linalg.cholesky(_spd(3))
+case("(3,3)", lambda c: _CholeskyMap(c(_CHOL)), (3, 3))
+_Q, _R = np.linalg.qr(_P43)
+case("(4,3)", lambda c: _QRMap(c(_Q), c(_R)), (4, 3))
+_EW, _EV = np.linalg.eigh(_spd(3))
+case("(3,3)", lambda c: _EighMap(_ns(c), c(_EW), c(_EV)), (3, 3))
+for _shape in ((4, 3), (3, 4)):
+    _U, _S, _Vh = np.linalg.svd(dyadic(_shape), full_matrices=False)
+    case(fmt(_shape), lambda c, u=_U, s=_S, v=_Vh.T: _SVDMap(_ns(c), c(u), c(s), c(v)), _shape)
+_EXP_A = dyadic((2, 2, 2)) / 2
+case("(2,2,2)", lambda c: _ExpFrechet(c(_EXP_A)), (2, 2, 2))
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{c.id}/{what}".encode()))

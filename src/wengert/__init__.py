@@ -56,6 +56,7 @@ from ._tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
 from .ops.elementwise import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.contract import *
 from .ops.index import *
 from .ops.linalg import *
 from .ops.reduce import *
