@@ -4,4 +4,15 @@ Importing this package registers every primitive and attaches the ``Tensor``
 methods and operators.
 """
 
-from . import elementwise, index, inplace, linalg, reduce, shape  # noqa: F401
+from . import (  # noqa: F401 - one module a line
+    arrange,
+    diagonal,
+    elementwise,
+    gather,
+    index,
+    inplace,
+    join,
+    linalg,
+    reduce,
+    shape,
+)

@@ -1,7 +1,14 @@
 """Indexing: ``x[index]`` (getitem), its adjoint (scatter-add) and ``x[index] = v``.
 
 Every index NumPy understands works: integers, slices, ``None``, ``...``,
-integer arrays (repeats are summed in the gradient) and boolean masks.
+integer arrays (repeats are summed in the gradient) and boolean masks, with
+PyTorch's meaning where the two differ: integers are applied before the
+advanced (array) indices, so ``x[1, :, idx]`` of a ``(2, 3, 4)`` tensor has
+shape ``(3, len(idx))`` as in PyTorch (NumPy gives ``(len(idx), 3)``); a 0-d
+integer tensor counts as an integer. Beyond PyTorch: negative slice steps
+(``x[::-1]``) work. A list of lists is one (nested) integer index, as in NumPy
+and in PyTorch's announced future (PyTorch 2.x still reads it as a tuple, with
+a deprecation warning).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from .._primitive import SPEC, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor, bump_version
 from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Mask, Take
 from ._registry import method
+from .shape import reshape_p
 
 __all__ = [
     "index_put",
@@ -106,13 +114,15 @@ index_put_p = Primitive(
 
 
 def normalize_index(index):
-    """Tensors and lists inside an index become arrays; the rest passes through."""
+    """Tensors and lists inside an index become arrays (a 0-d integer tensor an int)."""
     if isinstance(index, tuple):
         return tuple(normalize_index(i) for i in index)
     if type(index) in TENSOR_TYPES:
         data = index._data
         if data.dtype.kind not in "biu":
             raise IndexError(f"tensors used as indices must be integer or bool, not {data.dtype}")
+        if data.ndim == 0 and data.dtype.kind != "b":
+            return int(data)  # PyTorch: a 0-d integer tensor selects, like an int
         return np.asarray(data)
     if isinstance(index, list):
         arr = np.asarray(index) if index else np.zeros(0, dtype=np.intp)
@@ -122,13 +132,91 @@ def normalize_index(index):
     return index
 
 
+def _is_int(p) -> bool:
+    return type(p) is int or isinstance(p, np.integer)
+
+
+def torch_order(index, shape: tuple):
+    """``(numpy_index, drop)``: an index with PyTorch's meaning, in NumPy's terms.
+
+    NumPy counts integers among the advanced indices, so an integer separated
+    from an index array by a slice sends the array's dimensions to the front;
+    PyTorch applies integers first (as ``select``) and only then decides
+    whether the arrays are adjacent. Where the two differ, each integer outside
+    the block of arrays becomes a length-1 slice (the arrays stay adjacent) and
+    ``drop`` lists the result axes to squeeze away; else ``drop`` is None.
+    """
+    if type(index) is not tuple:
+        return index, None
+    arrays = [i for i, p in enumerate(index) if type(p) is np.ndarray]
+    if not arrays or not any(_is_int(p) for p in index) or any(type(p) is bool for p in index):
+        return index, None
+    first, last = arrays[0], arrays[-1]
+    if not all(type(p) is np.ndarray or _is_int(p) for p in index[first:last + 1]):
+        return index, None  # arrays separated in PyTorch too: both put them first
+    consumed = sum(0 if p is None or p is Ellipsis else
+                   p.ndim if type(p) is np.ndarray and p.dtype == np.bool_ else 1 for p in index)
+    out, drop, dim, axis = [], [], 0, 0
+    for i, p in enumerate(index):
+        if first <= i <= last:
+            if i == first:  # the block's dimensions
+                axis += max(1 if a.dtype == np.bool_ else a.ndim
+                            for a in index[first:last + 1] if type(a) is np.ndarray)
+            out.append(p)
+            dim += p.ndim if type(p) is np.ndarray and p.dtype == np.bool_ else 1
+        elif _is_int(p):
+            size = shape[dim] if dim < len(shape) else None
+            if size is None or not -size <= p < size:
+                raise IndexError(f"index {p} is out of bounds for dimension {dim} "
+                                 f"with size {size} (tensor of shape {shape})")
+            out.append(slice(p % size, p % size + 1))
+            drop.append(axis)
+            dim, axis = dim + 1, axis + 1
+        elif p is Ellipsis:
+            out.append(p)
+            skipped = len(shape) - consumed
+            dim, axis = dim + skipped, axis + skipped
+        else:
+            out.append(p)
+            dim, axis = dim + (p is not None), axis + 1
+    return tuple(out), tuple(drop) if drop else None
+
+
+def prepare_index(index, shape: tuple):
+    """An index as given by a user, as ``(numpy_index, drop)``: see ``torch_order``."""
+    return torch_order(normalize_index(index), shape)
+
+
 def _getitem_method(self, index) -> Tensor:
-    index = normalize_index(index)
+    index, drop = prepare_index(index, self._data.shape)
     try:
-        return bind(getitem_p, (self,), (index,))
+        out = bind(getitem_p, (self,), (index,))
     except IndexError as e:
         raise IndexError(f"getitem: index {_describe(index)} is invalid for a tensor of shape "
                          f"{self.shape}: {e}") from None
+    if drop is None:
+        return out
+    return bind(reshape_p, (out,), (_squeezed(out.shape, drop),))
+
+
+def _squeezed(shape, drop) -> tuple:
+    return tuple(n for i, n in enumerate(shape) if i not in drop)
+
+
+def _unsqueezed(values, sub_shape, drop):
+    """``values`` (broadcastable to the squeezed selection) reshaped to fit ``sub_shape``."""
+    shape = np.shape(values)
+    nd = len(sub_shape) - len(drop)
+    if len(shape) > nd:
+        raise RuntimeError(f"setitem: cannot assign values of shape {shape} to a selection of "
+                           f"shape {_squeezed(sub_shape, drop)}")
+    shape = [1] * (nd - len(shape)) + list(shape)
+    for axis in drop:
+        shape.insert(axis, 1)
+    shape = tuple(shape)
+    if type(values) in TENSOR_TYPES:
+        return bind(reshape_p, (values,), (shape,))
+    return np.reshape(values, shape)
 
 
 def _describe(index) -> str:
@@ -147,8 +235,10 @@ def index_put(input, index, values) -> Tensor:  # noqa: A002
     from ._registry import tensor_arg
 
     input = tensor_arg(input)  # noqa: A001
-    index = normalize_index(index)
+    index, drop = prepare_index(index, input.shape)
     sub_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
+    if drop is not None:
+        values = _unsqueezed(values, sub_shape, drop)
     if type(values) in TENSOR_TYPES:
         while values.ndim > len(sub_shape) and values.shape[0] == 1:
             values = values.reshape(values.shape[1:])  # NumPy drops leading 1s here too
@@ -169,8 +259,10 @@ def _setitem(self, index, value) -> None:
     if recording(self, value):
         commit(self, index_put(self, index, value), "setitem")
         return
-    index = normalize_index(index)
+    index, drop = prepare_index(index, self.shape)
     data = value._data if type(value) in TENSOR_TYPES else value
+    if drop is not None:
+        data = _unsqueezed(data, self._data[index].shape, drop)
     if not isinstance(self._data, np.ndarray):
         self._data = np.array(self._data)
     self._data[index] = data
