@@ -253,7 +253,8 @@ def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
     """
     input = tensor_arg(input)  # noqa: A001
     m = _mask(mask, "masked_fill")
-    if np.broadcast_shapes(m.shape, input.shape) != input.shape:
+    if len(m.shape) > input.ndim or any(
+            n not in (1, k) for n, k in zip(m.shape[::-1], input.shape[::-1])):
         raise RuntimeError(f"masked_fill: mask of shape {m.shape} does not broadcast to the "
                            f"input's shape {input.shape}")
     if type(value) in TENSOR_TYPES:

@@ -151,6 +151,9 @@ def torch_order(index, shape: tuple):
     arrays = [i for i, p in enumerate(index) if type(p) is np.ndarray]
     if not arrays or not any(_is_int(p) for p in index) or any(type(p) is bool for p in index):
         return index, None
+    advanced = [i for i, p in enumerate(index) if type(p) is np.ndarray or _is_int(p)]
+    if advanced[-1] - advanced[0] + 1 == len(advanced):
+        return index, None  # one block in NumPy too: the same result
     first, last = arrays[0], arrays[-1]
     if not all(type(p) is np.ndarray or _is_int(p) for p in index[first:last + 1]):
         return index, None  # arrays separated in PyTorch too: both put them first
@@ -187,13 +190,21 @@ def prepare_index(index, shape: tuple):
     return torch_order(normalize_index(index), shape)
 
 
-def _getitem_method(self, index) -> Tensor:
-    index, drop = prepare_index(index, self._data.shape)
+def _setitem_index(index, shape: tuple):
     try:
-        out = bind(getitem_p, (self,), (index,))
+        return prepare_index(index, shape)
     except IndexError as e:
+        raise IndexError(f"setitem: {e}") from None
+
+
+def _getitem_method(self, index) -> Tensor:
+    try:
+        key, drop = prepare_index(index, self._data.shape)
+        out = bind(getitem_p, (self,), (key,))
+    except IndexError as e:
+        detail = str(e).removeprefix("getitem: ").split(" (inputs: ")[0]
         raise IndexError(f"getitem: index {_describe(index)} is invalid for a tensor of shape "
-                         f"{self.shape}: {e}") from None
+                         f"{self.shape}: {detail}") from None
     if drop is None:
         return out
     return bind(reshape_p, (out,), (_squeezed(out.shape, drop),))
@@ -206,11 +217,14 @@ def _squeezed(shape, drop) -> tuple:
 def _unsqueezed(values, sub_shape, drop):
     """``values`` (broadcastable to the squeezed selection) reshaped to fit ``sub_shape``."""
     shape = np.shape(values)
-    nd = len(sub_shape) - len(drop)
-    if len(shape) > nd:
-        raise RuntimeError(f"setitem: cannot assign values of shape {shape} to a selection of "
-                           f"shape {_squeezed(sub_shape, drop)}")
-    shape = [1] * (nd - len(shape)) + list(shape)
+    squeezed = _squeezed(sub_shape, drop)
+    while len(shape) > len(squeezed) and shape[0] == 1:
+        shape = shape[1:]  # NumPy drops leading 1s of assigned values
+    if len(shape) > len(squeezed) or any(
+            n not in (1, m) for n, m in zip(shape[::-1], squeezed[::-1])):
+        raise RuntimeError(f"setitem: cannot assign values of shape {np.shape(values)} to a "
+                           f"selection of shape {squeezed}")
+    shape = [1] * (len(squeezed) - len(shape)) + list(shape)
     for axis in drop:
         shape.insert(axis, 1)
     shape = tuple(shape)
@@ -220,11 +234,16 @@ def _unsqueezed(values, sub_shape, drop):
 
 
 def _describe(index) -> str:
-    if isinstance(index, np.ndarray):
-        return f"array(shape={index.shape}, dtype={index.dtype})"
+    """An index as a user would write it inside ``x[...]``."""
+    if isinstance(index, np.ndarray) or type(index) in TENSOR_TYPES:
+        kind = "array" if isinstance(index, np.ndarray) else "tensor"
+        return f"{kind}(shape={tuple(index.shape)}, dtype={index.dtype})"
     if isinstance(index, tuple):
         return "[" + ", ".join(_describe(i) for i in index) + "]"
-    return repr(index)
+    if isinstance(index, slice):
+        parts = ["" if v is None else str(v) for v in (index.start, index.stop, index.step)]
+        return ":".join(parts[:2] if index.step is None else parts)
+    return "..." if index is Ellipsis else repr(index)
 
 
 Tensor.__getitem__ = _getitem_method
@@ -235,7 +254,7 @@ def index_put(input, index, values) -> Tensor:  # noqa: A002
     from ._registry import tensor_arg
 
     input = tensor_arg(input)  # noqa: A001
-    index, drop = prepare_index(index, input.shape)
+    index, drop = _setitem_index(index, input.shape)
     sub_shape = np.empty(input.shape, dtype=np.bool_)[index].shape
     if drop is not None:
         values = _unsqueezed(values, sub_shape, drop)
@@ -259,13 +278,18 @@ def _setitem(self, index, value) -> None:
     if recording(self, value):
         commit(self, index_put(self, index, value), "setitem")
         return
-    index, drop = prepare_index(index, self.shape)
+    index, drop = _setitem_index(index, self.shape)
     data = value._data if type(value) in TENSOR_TYPES else value
     if drop is not None:
         data = _unsqueezed(data, self._data[index].shape, drop)
     if not isinstance(self._data, np.ndarray):
         self._data = np.array(self._data)
-    self._data[index] = data
+    try:
+        self._data[index] = data
+    except ValueError as e:
+        raise RuntimeError(f"setitem: cannot assign values of shape {np.shape(data)} to the "
+                           f"selection {_describe(index)} of a tensor of shape {self.shape} "
+                           f"({e})") from None
     bump_version(self)
 
 
