@@ -187,6 +187,13 @@ case("take_along_dim-broadcast", lambda L, x: L.take_along_dim(x, T(L, [[[0, 2]]
      real(2, 3, 4))
 case("take_along_dim-flat", lambda L, x: L.take_along_dim(x, T(L, [3, 0, 3])), real(2, 3))
 
+# large enough for the bincount path of the scatter-add gradient
+_IL, _EL = ints((40, 50), 0, 60), ints(200, -100, 100)
+case("gather-large", lambda L, x: L.gather(x, 1, T(L, _IL)), real(40, 60))
+case("embedding-large", lambda L, w: w[T(L, _EL)], real(100, 16))
+case("index_add-large", lambda L, x, s: x.index_add(1, T(L, _IL[0]), s), real(30, 60),
+     real(30, 50))
+
 # -- __getitem__: every form --------------------------------------------------------
 _A = [0, 2, 2, 1, 0]
 GETITEM = {
@@ -289,6 +296,16 @@ def test_scatter_add_and_index_add_accumulate_repeats():
                                   [7.0, 0.0, 0.0])
     np.testing.assert_array_equal(wg.index_add(x, 0, wg.tensor([2, 0, 2]), s).numpy(),
                                   [2.0, 0.0, 5.0])
+
+
+def test_float32_gradient_of_a_large_gather_matches_pytorch():
+    x, index = real(40, 60).astype(np.float32), ints((40, 50), 0, 60)
+    w = wg.tensor(x, requires_grad=True)
+    wg.gather(w, 1, wg.tensor(index)).sum().backward()
+    t = torch.tensor(x, requires_grad=True)
+    torch.gather(t, 1, torch.tensor(index)).sum().backward()
+    assert w.grad.dtype == wg.float32
+    np.testing.assert_array_equal(w.grad.numpy(), t.grad.numpy())
 
 
 def test_negative_slice_steps_work_unlike_pytorch():

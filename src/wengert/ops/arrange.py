@@ -132,8 +132,8 @@ def roll(input, shifts, dims=None) -> Tensor:  # noqa: A002
     tensor([3, 4, 0, 1, 2])
     """
     input = tensor_arg(input)  # noqa: A001
-    shifts = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(
-        int(s) for s in shifts)
+    shifts = tuple(int(s) for s in shifts) if isinstance(shifts, (tuple, list)) else (
+        int(shifts),)
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"roll: {len(shifts)} shifts need as many dims, got dims=None")

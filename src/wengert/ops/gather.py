@@ -92,8 +92,9 @@ def _along_dim(input, dim, index, op, negative=False):
 
 
 def _restore(out: Tensor, like) -> Tensor:
-    """A result computed on a 0-d input viewed as 1-element, back to 0-d."""
-    return reshape(out, ()) if np.ndim(like) == 0 and out.shape == (1,) else out
+    """A result computed on a 0-d input (or index) viewed as 1-element, back to 0-d."""
+    zero_d = (like.ndim if type(like) in TENSOR_TYPES else np.ndim(like)) == 0
+    return reshape(out, ()) if zero_d and out.shape == (1,) else out
 
 
 @method()
@@ -107,11 +108,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False) -> Tensor:  # n
             [4, 3]])
     """
     x, _, _, grids = _along_dim(input, dim, index, "gather")
-    return _restore(bind(getitem_p, (x,), (grids,)), _shape_of(index))
-
-
-def _shape_of(index):
-    return np.shape(index._data if type(index) in TENSOR_TYPES else index)
+    return _restore(bind(getitem_p, (x,), (grids,)), index)
 
 
 def _src_block(src: Tensor, index: np.ndarray, op: str) -> Tensor:
@@ -283,10 +280,10 @@ def masked_select(input, mask) -> Tensor:  # noqa: A002
     except ValueError:
         raise RuntimeError(f"masked_select: mask of shape {m.shape} and input of shape "
                            f"{input.shape} do not broadcast") from None
-    x = broadcast_to(input, shape)
-    return bind(getitem_p, (reshape(x, (-1,)) if x.ndim == 0 else x,),
-                (np.broadcast_to(m, shape).reshape(-1) if not shape else
-                 np.broadcast_to(m, shape),))
+    x, m = broadcast_to(input, shape), np.broadcast_to(m, shape)
+    if not shape:
+        x, m = reshape(x, (1,)), m.reshape(1)
+    return bind(getitem_p, (x,), (m,))
 
 
 @method()

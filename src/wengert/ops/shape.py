@@ -120,11 +120,18 @@ method("view")(reshape)
 
 @method()
 def view_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` in the shape of ``other``.
+
+    >>> import wengert as wg
+    >>> wg.arange(6).view_as(wg.zeros(3, 2)).shape
+    (3, 2)
+    """
     return reshape(input, other.shape)
 
 
 @method()
 def reshape_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` reshaped to the shape of ``other``."""
     return reshape(input, other.shape)
 
 
@@ -361,6 +368,12 @@ def expand(input, *sizes) -> Tensor:  # noqa: A002
 
 @method()
 def expand_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` broadcast to the shape of ``other`` (a view).
+
+    >>> import wengert as wg
+    >>> wg.ones(3, 1).expand_as(wg.zeros(3, 4)).shape
+    (3, 4)
+    """
     return broadcast_to(input, other.shape)
 
 
