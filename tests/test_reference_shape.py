@@ -207,6 +207,7 @@ GETITEM = {
     "int-list": lambda L: [1, 0, 1], "int-tensor": lambda L: T(L, [[1, 0], [0, 0]]),
     "0d-int-tensor": lambda L: (T(L, 1), slice(1, None)),
     "0d-bool-tensor": lambda L: T(L, True),
+    "uint8-tensor-mask": lambda L: L.tensor(np.array([1, 0], dtype=np.uint8)),
     "arrays-adjacent": lambda L: (slice(None), T(L, [2, 0]), T(L, [3, 3])),
     "arrays-separated": lambda L: (T(L, [1, 0, 1]), slice(None), T(L, [3, 0, 0])),
     "int-slice-array": lambda L: (1, slice(None), T(L, _A)),

@@ -5,10 +5,11 @@ integer arrays (repeats are summed in the gradient) and boolean masks, with
 PyTorch's meaning where the two differ: integers are applied before the
 advanced (array) indices, so ``x[1, :, idx]`` of a ``(2, 3, 4)`` tensor has
 shape ``(3, len(idx))`` as in PyTorch (NumPy gives ``(len(idx), 3)``); a 0-d
-integer tensor counts as an integer. Beyond PyTorch: negative slice steps
-(``x[::-1]``) work. A list of lists is one (nested) integer index, as in NumPy
-and in PyTorch's announced future (PyTorch 2.x still reads it as a tuple, with
-a deprecation warning).
+integer tensor counts as an integer, a uint8 tensor as a mask (PyTorch's
+deprecated reading; uint8 NumPy arrays stay integer indices, as in NumPy).
+Beyond PyTorch: negative slice steps (``x[::-1]``) work. A list of lists is
+one (nested) integer index, as in NumPy and in PyTorch's announced future
+(PyTorch 2.x still reads it as a tuple, with a deprecation warning).
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def normalize_index(index):
         data = index._data
         if data.dtype.kind not in "biu":
             raise IndexError(f"tensors used as indices must be integer or bool, not {data.dtype}")
+        if data.dtype == np.uint8:
+            return np.asarray(data, dtype=np.bool_)  # PyTorch: a uint8 tensor is a mask
         if data.ndim == 0 and data.dtype.kind != "b":
             return int(data)  # PyTorch: a 0-d integer tensor selects, like an int
         return np.asarray(data)
