@@ -45,7 +45,9 @@ from wengert.linalg.decompositions import _CholeskyMap, _EighMap, _QRMap, _SVDMa
 from wengert.linalg.determinant import _CofactorMap
 from wengert.linalg.matrix_functions import _ExpFrechet
 from wengert.linalg.solve import _PinvMap, _Solve
+from wengert.ops.arrange import Flip, Roll
 from wengert.ops.contract import EinsumWith
+from wengert.ops.diagonal import EmbedDiagonal, TakeDiagonal
 from wengert.ops.elementwise import _Cast
 from wengert.ops.index import _Overwrite
 
@@ -179,6 +181,18 @@ case("nested", lambda c: Compose(Compose(Permute((1, 0)), Mask(c(_MASK.T))), NEG
 case("f64->f32", lambda c: _Cast(F64, F32), (2, 3), F64)
 case("f32->f64", lambda c: _Cast(F32, F64), (2, 3), F32)
 case("f64->f32-()", lambda c: _Cast(F64, F32), (), F64)
+
+for shape, dims in [((3,), (0,)), ((2, 3, 4), (0, 2))]:
+    case(f"{fmt(shape)}-{dims}".replace(" ", ""), lambda c, dims=dims: Flip(dims), shape)
+for shape, shifts, dims in [((5,), (2,), (0,)), ((2, 3), (1, -4), (0, 1)), ((6,), (-7,), 0)]:
+    case(f"{fmt(shape)}-{shifts}-{dims}".replace(" ", ""),
+         lambda c, s=shifts, d=dims: Roll(s, d), shape)
+for shape, offset, d1, d2 in [((3, 4), 1, 0, 1), ((2, 3, 4), -1, 2, 0), ((4, 3), 0, 1, 0)]:
+    case(f"{fmt(shape)}-{offset},{d1},{d2}",
+         lambda c, p=(shape, offset, d1, d2): TakeDiagonal(*p), shape)
+    sub = np.diagonal(np.empty(shape), offset, d1, d2).shape
+    case(f"{fmt(shape)}-{offset},{d1},{d2}",
+         lambda c, p=(shape, offset, d1, d2): EmbedDiagonal(*p), sub)
 
 
 # -- linear algebra (ops/contract.py, wengert/linalg) -----------------------------------------

@@ -55,9 +55,13 @@ from ._creation import (
 from ._tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
-from .ops.elementwise import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.arrange import *  # noqa: F403 - each module's __all__ is its public API
 from .ops.contract import *
+from .ops.diagonal import *
+from .ops.elementwise import *
+from .ops.gather import *
 from .ops.index import *
+from .ops.join import *
 from .ops.linalg import *
 from .ops.reduce import *
 from .ops.shape import *

@@ -4,4 +4,16 @@ Importing this package registers every primitive and attaches the ``Tensor``
 methods and operators.
 """
 
-from . import contract, elementwise, index, inplace, linalg, reduce, shape  # noqa: F401
+from . import (  # noqa: F401 - one module a line
+    arrange,
+    contract,
+    diagonal,
+    elementwise,
+    gather,
+    index,
+    inplace,
+    join,
+    linalg,
+    reduce,
+    shape,
+)

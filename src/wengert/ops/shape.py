@@ -20,13 +20,19 @@ from ..autograd.linear import BroadcastTo, Embed, Permute, Reshape, SumTo
 from ._registry import method, tensor_arg
 
 __all__ = [
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
     "broadcast_to",
     "cat",
     "concat",
     "concatenate",
     "expand",
     "flatten",
+    "moveaxis",
+    "movedim",
     "permute",
+    "ravel",
     "reshape",
     "squeeze",
     "stack",
@@ -35,6 +41,7 @@ __all__ = [
     "swapdims",
     "t",
     "transpose",
+    "unflatten",
     "unsqueeze",
 ]
 
@@ -113,11 +120,18 @@ method("view")(reshape)
 
 @method()
 def view_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` in the shape of ``other``.
+
+    >>> import wengert as wg
+    >>> wg.arange(6).view_as(wg.zeros(3, 2)).shape
+    (3, 2)
+    """
     return reshape(input, other.shape)
 
 
 @method()
 def reshape_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` reshaped to the shape of ``other``."""
     return reshape(input, other.shape)
 
 
@@ -213,7 +227,111 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A0
 
 @method()
 def ravel(input) -> Tensor:  # noqa: A002
+    """The elements as a 1-D tensor.
+
+    >>> import wengert as wg
+    >>> wg.ravel(wg.zeros(2, 3)).shape
+    (6,)
+    """
     return flatten(input)
+
+
+@method()
+def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
+    """Split dimension ``dim`` into ``sizes`` (one of them may be -1).
+
+    >>> import wengert as wg
+    >>> wg.unflatten(wg.zeros(2, 6), 1, (3, 2)).shape
+    (2, 3, 2)
+    """
+    input = tensor_arg(input)  # noqa: A001
+    shape = input.shape
+    d = _dim(dim, len(shape), "unflatten")
+    if not shape:
+        raise RuntimeError("unflatten: a 0-d tensor has no dimension to unflatten")
+    sizes = _normalize_shape(tuple(sizes), shape[d], "unflatten", (shape[d],))
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+@method("movedim", "moveaxis")
+def movedim(input, source, destination) -> Tensor:  # noqa: A002
+    """Move dimension(s) ``source`` to position(s) ``destination``; the rest keep their order.
+
+    >>> import wengert as wg
+    >>> wg.movedim(wg.zeros(2, 3, 4), 0, -1).shape
+    (3, 4, 2)
+    """
+    input = tensor_arg(input)  # noqa: A001
+    nd = input.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: source {source} and destination {destination} must "
+                           "name as many dimensions")
+    src = tuple(_dim(d, nd, "movedim") for d in src)
+    dst = tuple(_dim(d, nd, "movedim") for d in dst)
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dimension in source {source} or destination "
+                           f"{destination}")
+    order = [d for d in range(nd) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return permute(input, tuple(order)) if nd else input
+
+
+moveaxis = movedim
+
+
+def _atleast(nd, tensors):
+    """Each tensor with at least ``nd`` dimensions (NumPy's placement of the new ones)."""
+    single = len(tensors) == 1 and not isinstance(tensors[0], (tuple, list))
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    out = []
+    for t in tensors:
+        t = tensor_arg(t)
+        shape = t.shape
+        if len(shape) < nd:
+            if nd == 3 and len(shape) == 2:
+                shape = shape + (1,)
+            elif nd == 3 and len(shape) == 1:
+                shape = (1,) + shape + (1,)
+            else:
+                shape = (1,) * (nd - len(shape)) + shape
+            t = reshape(t, shape)
+        out.append(t)
+    return out[0] if single else tuple(out)
+
+
+def atleast_1d(*tensors):
+    """Each tensor viewed with at least one dimension (one tensor in, one out).
+
+    >>> import wengert as wg
+    >>> wg.atleast_1d(wg.tensor(1.0)).shape
+    (1,)
+    """
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    """Each tensor viewed with at least two dimensions (a 1-D ``(n,)`` becomes ``(1, n)``).
+
+    >>> import wengert as wg
+    >>> wg.atleast_2d(wg.zeros(3)).shape
+    (1, 3)
+    """
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    """Each tensor viewed with at least three dimensions (``(n,)`` -> ``(1, n, 1)``,
+    ``(m, n)`` -> ``(m, n, 1)``, as NumPy and PyTorch).
+
+    >>> import wengert as wg
+    >>> wg.atleast_3d(wg.zeros(2, 3)).shape
+    (2, 3, 1)
+    """
+    return _atleast(3, tensors)
 
 
 @method()
@@ -250,6 +368,12 @@ def expand(input, *sizes) -> Tensor:  # noqa: A002
 
 @method()
 def expand_as(input, other) -> Tensor:  # noqa: A002
+    """``input`` broadcast to the shape of ``other`` (a view).
+
+    >>> import wengert as wg
+    >>> wg.ones(3, 1).expand_as(wg.zeros(3, 4)).shape
+    (3, 4)
+    """
     return broadcast_to(input, other.shape)
 
 
