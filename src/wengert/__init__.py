@@ -59,7 +59,9 @@ from .ops.elementwise import *  # noqa: F403 - each module's __all__ is its publ
 from .ops.index import *
 from .ops.linalg import *
 from .ops.reduce import *
+from .ops.scan import *
 from .ops.shape import *
+from .ops.sort import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
