@@ -28,7 +28,7 @@ __all__ = [
 
 
 def _flip(ns, x, axis: int):
-    return ns.getitem(x, (slice(None),) * axis + (slice(None, None, -1),))
+    return ns.getitem(x, (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),))
 
 
 def reverse_cumsum(ns, x, axis: int):
