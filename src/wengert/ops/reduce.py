@@ -16,7 +16,7 @@ import numpy as np
 from .._backend import get_default_dtype
 from .._primitive import FAST, SPEC, VALUE, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor
-from ..autograd.linear import Compose, Scale, SumAxes, kept_shape
+from ..autograd.linear import Compose, DivideBy, Mask, Scale, SumAxes, kept_shape
 from ._registry import dim_arg, method, not_differentiable, tensor_arg
 from .index import _getitem_method
 
@@ -57,9 +57,11 @@ sum_p = Primitive("sum", _sum, save=(SPEC,), n_params=2,
 def _extremum_rule(ns, out, x, axis, keepdims):
     # d max / d x spreads evenly over the elements that attain the maximum. A
     # NaN is the maximum wherever it occurs (then no x equals it), as in PyTorch.
+    # The count divides the small reduced cotangent; the mask keeps a NaN cotangent
+    # from reaching the elements that were not selected (as PyTorch).
     hit = (x == ns.reshape(out, kept_shape(x.shape, axis))) | ns.isnan(x)
-    hit = ns.astype(hit, x.dtype)
-    return Compose(Scale(hit / ns.sum(hit, axis, True)), SumAxes(x.shape, axis, keepdims))
+    count = ns.sum(ns.astype(hit, x.dtype), axis, keepdims)
+    return Compose(Mask(hit), Compose(SumAxes(x.shape, axis, keepdims), DivideBy(count)))
 
 
 amax_p = Primitive("amax", lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
