@@ -512,9 +512,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=No
     from .elementwise import isnan, where
 
     input = tensor_arg(input)  # noqa: A001
+    axes = _axes(dim_arg(dim, axis), input.ndim, "nansum")
     if input.dtype.kind in "fc":
         input = where(isnan(input), 0, input)  # noqa: A001
-    return sum(input, dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
+    return sum(input, axes, keepdim if keepdims is None else keepdims, dtype=dtype)
 
 
 @method()
@@ -533,9 +534,10 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=N
     if input.dtype.kind not in "fc":
         raise RuntimeError(f"nanmean: input dtype must be floating point, got {input.dtype}; "
                            "convert first, e.g. x.float().nanmean()")
-    kept = nansum(input, dim, keepdim, axis=axis, keepdims=keepdims)
-    count = count_nonzero(logical_not(isnan(input)), dim_arg(dim, axis))
-    return kept / count.to(input.dtype).reshape(kept.shape)
+    axes = _axes(dim_arg(dim, axis), input.ndim, "nanmean")
+    total = nansum(input, axes, keepdim if keepdims is None else keepdims)
+    count = count_nonzero(logical_not(isnan(input)), axes)
+    return total / count.to(input.dtype).reshape(total.shape)
 
 
 @not_differentiable
