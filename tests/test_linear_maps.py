@@ -50,6 +50,7 @@ from wengert.ops.contract import EinsumWith
 from wengert.ops.diagonal import EmbedDiagonal, TakeDiagonal
 from wengert.ops.elementwise import _Cast
 from wengert.ops.index import _Overwrite
+from wengert.ops.scan import _Cumprod, _Cumsum, _LcseJvp, _LcseVjp, _ScaledThen
 
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
@@ -236,6 +237,23 @@ for _shape in ((4, 3), (3, 4)):
     case(fmt(_shape), lambda c, u=_U, s=_S, v=_Vh.T: _SVDMap(_ns(c), c(u), c(s), c(v)), _shape)
 _EXP_A = dyadic((2, 2, 2)) / 2
 case("(2,2,2)", lambda c: _ExpFrechet(c(_EXP_A)), (2, 2, 2))
+
+# maps of wengert.ops.scan: cumsum; cumprod without and with zeros (its FAST formula
+# and its recorded one differ there); logcumsumexp's log-space pair
+for shape, axis in [((5,), 0), ((2, 3), 1), ((2, 3, 4), -2)]:
+    case(f"{fmt(shape)}-axis={axis}", lambda c, axis=axis: _Cumsum(axis), shape)
+_P = nonzero((3, 4))
+_PZ = _P.copy()
+_PZ[0, 1] = _PZ[2, 0] = _PZ[2, 2] = 0.0
+for lab, x, axis in [("nozero", _P, 1), ("zeros-axis=1", _PZ, 1), ("zeros-axis=0", _PZ, 0)]:
+    case(f"(3,4)-{lab}", lambda c, x=x, axis=axis: _Cumprod(c(x), c(np.cumprod(x, axis)), axis),
+         (3, 4))
+_LX = dyadic((2, 5))
+_LY = np.logaddexp.accumulate(_LX, 1)
+case("(2,5)", lambda c: _LcseJvp(c(_LX), c(_LY), 1), (2, 5))
+case("(2,5)", lambda c: _LcseVjp(c(_LX), c(_LY), 1), (2, 5))
+_LS = dyadic((2, 5))
+case("(2,5)", lambda c: _ScaledThen(c(_LS), _LcseVjp(c(_LX), c(_LY + 0.5), 1)), (2, 5))
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{c.id}/{what}".encode()))

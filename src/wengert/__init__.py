@@ -64,7 +64,9 @@ from .ops.index import *
 from .ops.join import *
 from .ops.linalg import *
 from .ops.reduce import *
+from .ops.scan import *
 from .ops.shape import *
+from .ops.sort import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes

@@ -15,5 +15,7 @@ from . import (  # noqa: F401 - one module a line
     join,
     linalg,
     reduce,
+    scan,
     shape,
+    sort,
 )
