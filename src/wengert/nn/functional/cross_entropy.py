@@ -270,6 +270,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     target_dtype = target.dtype if type(target) in TENSOR_TYPES else np.asarray(target).dtype
     if target_dtype.kind == "f":
         return _probabilities(x, target, weight, reduction, smoothing)
+    return bind(cross_entropy_p, (x,), cross_entropy_params(x, target, weight, ignore_index,
+                                                            reduction, smoothing))
+
+
+def cross_entropy_params(x, target, weight, ignore_index, reduction, smoothing) -> tuple:
+    """The static parameters of ``cross_entropy_p`` for logits ``x`` (a tensor or an array)."""
     t, valid, w, wt = class_targets("cross_entropy", x, target, weight, ignore_index)
     n_classes = x.shape[0 if x.ndim == 1 else 1]
     a = (1.0 if wt is None else wt) if not smoothing else (
@@ -279,7 +285,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     hot = (1 - smoothing) * (1.0 if wt is None else wt)
     smooth = smoothing / n_classes * (1.0 if valid is None else valid.astype(x.dtype))
     res = _Residuals(t, valid, w, wt, a, hot, smooth, _counted_weight(x, t, wt))
-    return bind(cross_entropy_p, (x,), (reduction, smoothing, res))
+    return reduction, smoothing, res
+
 
 
 def _probabilities(x, target, weight, reduction, smoothing):
