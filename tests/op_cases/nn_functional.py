@@ -38,6 +38,8 @@ def with_ignored(t, ignore_index=-100):
 
 # -- primitives ----------------------------------------------------------------
 
+add_case("log1pexp", "(3,4)", real((3, 4), -3, 3))
+add_case("log1pexp", "(5,)-large", np.array([-800.0, -40.0, 0.0, 40.0, 800.0]))
 for shape, axis in [((3, 4), 1), ((3, 4), 0), ((2, 3, 4), 1), ((5,), 0), ((), None)]:
     for name in ("softmax", "log_softmax"):
         add_case(name, f"{shape}-axis={axis}".replace(" ", ""), real(shape, -2, 2),
@@ -109,9 +111,11 @@ for reduction in ("mean", "sum", "none"):
     x, y = real((3, 4)), real((3, 4))
     add_fn_case("nn.functional.mse_loss", reduction, F.mse_loss, x, y, kwargs=r)
     add_fn_case("nn.functional.mse_loss", f"{reduction}-weight", F.mse_loss, x, y,
-                kwargs={**r, "weight": positive((4,))})
+                kwargs={**r, "weight": positive((3, 4))})
     d = avoiding((3, 4), [0.0])
     add_fn_case("nn.functional.l1_loss", reduction, F.l1_loss, y + d, y, kwargs=r)
+    add_fn_case("nn.functional.l1_loss", f"{reduction}-weight", F.l1_loss, y + d, y,
+                kwargs={**r, "weight": positive((3, 4))})
     d = avoiding((3, 4), [-0.5, 0.0, 0.5], -2, 2)
     add_fn_case("nn.functional.smooth_l1_loss", reduction, F.smooth_l1_loss, y + d, y,
                 kwargs={**r, "beta": 0.5})
@@ -121,13 +125,13 @@ for reduction in ("mean", "sum", "none"):
     add_fn_case("nn.functional.binary_cross_entropy", reduction, F.binary_cross_entropy, p, t,
                 kwargs=r)
     add_fn_case("nn.functional.binary_cross_entropy", f"{reduction}-weight",
-                F.binary_cross_entropy, p, t, kwargs={**r, "weight": positive((4,))})
+                F.binary_cross_entropy, p, t, kwargs={**r, "weight": positive((3, 4))})
     z = avoiding((3, 4), [0.0], -3, 3)
     add_fn_case("nn.functional.binary_cross_entropy_with_logits", reduction,
                 F.binary_cross_entropy_with_logits, z, t, kwargs=r)
     add_fn_case("nn.functional.binary_cross_entropy_with_logits", f"{reduction}-pos_weight",
                 F.binary_cross_entropy_with_logits, z, t,
-                kwargs={**r, "pos_weight": positive((4,)), "weight": positive((3, 1))})
+                kwargs={**r, "pos_weight": positive((4,)), "weight": positive((3, 4))})
     add_fn_case("nn.functional.poisson_nll_loss", reduction, F.poisson_nll_loss, real((3, 4)),
                 positive((3, 4)) * 2, kwargs=r)
     add_fn_case("nn.functional.poisson_nll_loss", f"{reduction}-rate-full",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import ops
+from ..._primitive import VALUE, Primitive, unary_fn
 from ..._tensor import Tensor
 from ...ops._registry import as_float_tensor
 from ._reduction import reduce, reduction_arg
@@ -46,16 +47,19 @@ def _pair(op, input, target):  # noqa: A002
     return x, y
 
 
-def _weighted(loss, weight, op):
+def _weighted(loss, weight, op, reduction, by_weight=False):
+    """``loss * weight`` reduced; PyTorch's weight has the input's shape, and its ``mean``
+    of a weighted mse or l1 loss divides by the summed weights (``by_weight``)."""
     if weight is None:
-        return loss
+        return reduce(loss, reduction)
     w = as_float_tensor(weight, op)
-    try:
-        np.broadcast_shapes(w.shape, loss.shape)
-    except ValueError:
-        raise ValueError(f"{op}: weight of shape {w.shape} does not broadcast to the loss's "
-                         f"shape {loss.shape}") from None
-    return loss * w
+    if w.shape != loss.shape:
+        raise ValueError(f"{op}: weight must have the input's shape {loss.shape}, got "
+                         f"{w.shape}")
+    loss = loss * w
+    if by_weight and reduction == "mean":
+        return loss.sum() / w.sum()
+    return reduce(loss, reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -69,7 +73,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",  #
     reduction = reduction_arg("mse_loss", reduction, size_average, reduce)
     x, y = _pair("mse_loss", input, target)
     d = x - y
-    return _reduce(_weighted(d * d, weight, "mse_loss"), reduction)
+    return _weighted(d * d, weight, "mse_loss", reduction, by_weight=True)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -82,7 +86,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # 
     """
     reduction = reduction_arg("l1_loss", reduction, size_average, reduce)
     x, y = _pair("l1_loss", input, target)
-    return _reduce(_weighted(_E.abs(x - y), weight, "l1_loss"), reduction)
+    return _weighted(_E.abs(x - y), weight, "l1_loss", reduction, by_weight=True)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -118,7 +122,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None) -> Tenso
     d = x - y
     a = _E.abs(d)
     loss = _E.where((a < delta)._data, d * d * 0.5, (a - 0.5 * delta) * delta)
-    return _reduce(_weighted(loss, weight, "huber_loss"), reduction)
+    return _weighted(loss, weight, "huber_loss", reduction)
 
 
 def _clamped_log(x):
@@ -149,13 +153,18 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError("binary_cross_entropy: all elements of input must be in [0, 1] "
                          "(probabilities); for logits use binary_cross_entropy_with_logits")
     loss = -(t * _clamped_log(x) + (1 - t) * _clamped_log(1 - x))
-    return _reduce(_weighted(loss, weight, "binary_cross_entropy"), reduction)
+    return _weighted(loss, weight, "binary_cross_entropy", reduction)
 
 
-def _softplus(z):
-    """``log(1 + exp(z))`` without overflow: ``max(z, 0) + log(1 + exp(-|z|))``. The kink
-    terms cancel: at ``z = 0`` the slope is ``1/2 + 0`` (maximum splits ties evenly)."""
-    return _E.maximum(z, 0.0) + _E.log(1.0 + _E.exp(-_E.abs(z)))
+def _log1pexp(z):
+    return np.logaddexp(0, z)
+
+
+log1pexp_p = Primitive("log1pexp", _log1pexp, save=(VALUE,),
+                       rule=(lambda ns, out, z: ns.sigmoid(z),))
+"""``log(1 + exp(z))`` (softplus) for the losses on logits: stable, and smooth to any order
+(a private primitive: ``nn.functional.softplus`` belongs to the activations)."""
+_softplus = unary_fn(log1pexp_p)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
@@ -177,7 +186,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                          f"{x.shape}")
     log_weight = 1.0 if pos_weight is None else 1 + (as_float_tensor(pos_weight, op) - 1) * t
     loss = (1 - t) * x + log_weight * _softplus(-x)
-    return _reduce(_weighted(loss, weight, op), reduction)
+    return _weighted(loss, weight, op, reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
