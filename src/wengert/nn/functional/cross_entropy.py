@@ -64,21 +64,25 @@ class _Residuals:
         return f"target(shape={self.target.shape})"
 
 
-# Below these row maxima exp(x) neither overflows nor underflows where it matters
-# (what is lost is below exp(-87 + 16) in float32), so the subtraction of the
-# maximum, a full pass over the logits, can be skipped.
-_NO_SHIFT_LIMIT = {np.dtype(np.float32): 16.0, np.dtype(np.float64): 256.0}
+# Sums of exp(x) within these bounds are safe without subtracting the row maxima first
+# (a full pass saved): nothing overflowed, and a row's maximum is at least
+# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of a row's
+# total in float32. Otherwise the maxima are subtracted.
+_NO_SHIFT_BOUND = {np.dtype(np.float32): 16.0, np.dtype(np.float64): 256.0}
 
 
 def _exp_and_sum(x, axis):
     """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable."""
-    m = np.max(x, axis=axis, keepdims=True)
-    limit = _NO_SHIFT_LIMIT.get(x.dtype)
-    if limit is not None and m.size and -limit < m.min() and m.max() < limit:
-        e, m = np.exp(x), 0
-    else:
-        e = x - m
-        np.exp(e, out=e)
+    bound = _NO_SHIFT_BOUND.get(x.dtype)
+    if bound is not None and x.size:
+        with np.errstate(over="ignore"):
+            e = np.exp(x)
+            s = np.sum(e, axis=axis, keepdims=True)
+        if np.all((s < np.inf) & (s > np.exp(-bound))):
+            return e, s, 0
+    m = np.max(x, axis=axis, keepdims=True) if x.size else 0
+    e = x - m
+    np.exp(e, out=e)
     return e, np.sum(e, axis=axis, keepdims=True), m
 
 
