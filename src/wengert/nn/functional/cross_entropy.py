@@ -115,23 +115,30 @@ def _per_sample(ns, ct, reduction, res, axis):
     return ct if reduction == "sum" else ct / res.denom
 
 
-class _FusedGradient(LinearMap):
-    """First order, on arrays: ``g = e * (r * a / s) - r * hot at t - r * smooth * w``.
+class CrossEntropyMap(LinearMap):
+    """The derivative: per sample ``sum(t * coef, axis)``, then the reduction, where
+    ``coef = e * (a / s) - hot * onehot(target) - smooth * w`` (``e / s`` is the softmax).
 
-    ``e`` is owned (the forward pass's, or recomputed) and overwritten: a map
-    from the rule is used once.
+    On arrays (``ns`` is FAST) the gradient is built in one pass over ``e`` plus a
+    scatter at the targets, in place when the map ``owns`` ``e`` (a map from the rule
+    is used once); with recorded ``ns`` (higher orders) ``e`` is ``ns.softmax(x)``
+    and everything is ``ns`` arithmetic, so it differentiates again.
     """
 
-    __slots__ = ("e", "s", "res", "reduction", "axis", "smoothing")
+    __slots__ = ("e", "s", "res", "reduction", "axis", "smoothing", "owned")
 
-    def __init__(self, x, res, reduction, smoothing):
-        self.axis = res.axis_of(x)
-        self.e, self.s = res.take(x)
-        self.res, self.reduction, self.smoothing = res, reduction, smoothing
+    def __init__(self, e, s, res, reduction, axis, smoothing, owned=False):
+        self.e, self.s, self.res, self.reduction = e, s, res, reduction
+        self.axis, self.smoothing, self.owned = axis, smoothing, owned
 
-    def _gradient(self, r):
-        res, axis, g = self.res, self.axis, self.e
-        np.multiply(g, r * res.a / self.s, out=g)
+    def _coef(self, ns, r):
+        """``coef`` scaled by the per-sample cotangent ``r``."""
+        res, axis = self.res, self.axis
+        scale = r * res.a / self.s
+        if ns is not FAST:
+            return self.e * scale - r * _constant_part(self.e.shape, self.e.dtype, res)
+        g = np.multiply(self.e, scale, out=self.e if self.owned else None)
+        self.owned = False
         at_target = np.take_along_axis(g, res.target, axis) - r * res.hot
         np.put_along_axis(g, res.target, at_target, axis)
         if self.smoothing:
@@ -139,45 +146,33 @@ class _FusedGradient(LinearMap):
             g -= smooth if res.weight is None else smooth * res.weight
         return g
 
-    def transpose(self, ns, ct):
-        return self._gradient(_per_sample(ns, ct, self.reduction, self.res, self.axis))
-
     def apply(self, ns, t):
-        per = np.sum(t * self._gradient(1), axis=self.axis)
-        if self.reduction == "none":
-            return per
-        total = np.sum(per)
-        return total if self.reduction == "sum" else total / self.res.denom
-
-
-class _ScoreMap(LinearMap):
-    """Any order, with ``ns``: per-sample ``sum(t * coef, axis)``, then the reduction."""
-
-    __slots__ = ("coef", "res", "reduction", "axis")
-
-    def __init__(self, coef, res, reduction, axis):
-        self.coef, self.res, self.reduction, self.axis = coef, res, reduction, axis
-
-    def apply(self, ns, t):
-        per = ns.sum(t * self.coef, self.axis, False)
+        per = ns.sum(t * self._coef(ns, 1.0), self.axis, False)
         if self.reduction == "none":
             return per
         total = ns.sum(per, None, False)
         return total if self.reduction == "sum" else total / self.res.denom
 
     def transpose(self, ns, ct):
-        return _per_sample(ns, ct, self.reduction, self.res, self.axis) * self.coef
+        return self._coef(ns, _per_sample(ns, ct, self.reduction, self.res, self.axis))
+
+
+def _constant_part(shape, dtype, res):
+    """``hot * onehot(target) + smooth * w``: the gradient's part that is not softmax."""
+    out = np.zeros(shape, dtype=dtype)
+    axis = 0 if len(shape) == 1 else 1
+    np.put_along_axis(out, res.target, res.hot, axis)
+    if res.smooth is not None and np.any(res.smooth):
+        out += res.smooth if res.weight is None else res.smooth * res.weight
+    return out
 
 
 def _cross_entropy_rule(ns, out, x, reduction, smoothing, res):
-    if ns is FAST:
-        return _FusedGradient(x, res, reduction, smoothing)
     axis = res.axis_of(x)
-    constant = np.zeros(x.shape, dtype=x.dtype)  # the part of the gradient that is not softmax
-    np.put_along_axis(constant, res.target, res.hot, axis)
-    if smoothing:
-        constant += res.smooth if res.weight is None else res.smooth * res.weight
-    return _ScoreMap(ns.softmax(x, axis) * res.a - constant, res, reduction, axis)
+    if ns is FAST:
+        e, s = res.take(x)
+        return CrossEntropyMap(e, s, res, reduction, axis, smoothing, owned=True)
+    return CrossEntropyMap(ns.softmax(x, axis), 1.0, res, reduction, axis, smoothing)
 
 
 cross_entropy_p = Primitive("cross_entropy", _cross_entropy, save=(VALUE,), n_params=3,
