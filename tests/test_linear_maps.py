@@ -255,6 +255,35 @@ case("(2,5)", lambda c: _LcseVjp(c(_LX), c(_LY), 1), (2, 5))
 _LS = dyadic((2, 5))
 case("(2,5)", lambda c: _ScaledThen(c(_LS), _LcseVjp(c(_LX), c(_LY + 0.5), 1)), (2, 5))
 
+# -- wg.nn.functional's maps (softmax, log_softmax, cross_entropy, linear) -----------
+
+def _nn_maps():
+    from wengert.nn.functional.cross_entropy import CrossEntropyMap, cross_entropy_params
+    from wengert.nn.functional.linear import _WeightMap
+    from wengert.nn.functional.softmax import LogSoftmaxJacobian, SoftmaxJacobian
+
+    p = np.array([[0.25, 0.5, 0.25], [0.125, 0.125, 0.75]])
+    case("y(2,3)-axis=1", lambda c: SoftmaxJacobian(c(p), 1), (2, 3))
+    case("y(2,3)-axis=0", lambda c: SoftmaxJacobian(c(p), 0), (2, 3))
+    case("y(2,3)-axis=1", lambda c: LogSoftmaxJacobian(c(np.log(p)), 1), (2, 3))
+    for x in (dyadic((3, 4)), dyadic((2, 4, 3))):
+        case(f"x{fmt(x.shape)}-w(5,{x.shape[-1]})", lambda c, x=x: _WeightMap(c(x)),
+             (5, x.shape[-1]))
+    e = np.exp(dyadic((3, 4)))
+    for reduction in ("mean", "sum", "none"):
+        for smoothing, weight in [(0.0, None), (0.25, np.array([1.0, 0.5, 2.0, 1.5]))]:
+            target = np.array([0, -100, 3]) if weight is None else np.array([1, 2, 3])
+            res = cross_entropy_params(np.zeros((3, 4)), target, weight, -100, reduction,
+                                       smoothing)[2]
+            s = e.sum(1, keepdims=True)
+            case(f"{reduction}-smooth={smoothing}",
+                 lambda c, res=res, r=reduction, sm=smoothing: CrossEntropyMap(
+                     c(e), c(s), res, r, 1, sm), (3, 4))
+
+
+_nn_maps()
+
+
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{c.id}/{what}".encode()))
 
@@ -331,3 +360,4 @@ def test_diff_matches_fast(c: MapCase):
                                rtol=1e-12, atol=1e-12, err_msg="VJP of apply")
     np.testing.assert_allclose(np.asarray(g_u._data, dtype=F64), np.asarray(lv, dtype=F64),
                                rtol=1e-12, atol=1e-12, err_msg="VJP of transpose")
+

@@ -1,0 +1,338 @@
+"""Cross-entropy with class-index targets as one fused primitive; ``nll_loss``.
+
+For logits ``x`` (classes along ``axis``), targets ``t``, class weights ``w``
+and label smoothing ``e`` over ``C`` classes, sample ``i`` loses
+
+    (1 - e) * w[t_i] * (lse_i - x_i[t_i]) + e / C * sum_c w_c * (lse_i - x_ic)
+
+(zero where ``t_i == ignore_index``), and its gradient is ``softmax - onehot``
+generalized: ``a_i * p_i - (1 - e) * w[t_i] * onehot(t_i) - e / C * w`` with
+``a_i = (1 - e) * w[t_i] + e / C * sum(w)``. ``mean`` divides by the summed
+weights of the counted targets, as PyTorch does.
+
+Speed: the forward pass computes ``exp`` once; its result is handed to the
+first-order backward pass through a per-call ``_Residuals`` parameter, so
+the backward pass is one multiply plus a scatter at the targets (no second
+``exp``). The rule checks that the residuals belong to the very array it was
+given and recomputes otherwise (a second backward with ``retain_graph``, or a
+forward-mode use after the residuals were consumed). Higher orders build the
+same gradient from ``ns.softmax``, recorded, so they differentiate again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..._primitive import FAST, VALUE, Primitive, bind
+from ..._tensor import TENSOR_TYPES, Tensor
+from ...autograd.linear import LinearMap
+from ...ops._registry import as_float_tensor
+from ._reduction import reduction_arg
+from .softmax import log_softmax
+
+__all__ = ["cross_entropy", "nll_loss"]
+
+
+class _Residuals:
+    """What the forward pass knows that the backward pass needs.
+
+    The target-derived fields are set once by ``cross_entropy``; ``x``, ``e``
+    and ``s`` (``exp`` of the possibly shifted logits and its sums) by each
+    forward evaluation, and taken (once) by the first-order rule.
+    """
+
+    __slots__ = ("target", "valid", "weight", "wt", "a", "hot", "smooth", "denom", "x", "e",
+                 "s")
+
+    def __init__(self, target, valid, weight, wt, a, hot, smooth, denom):
+        self.target, self.valid, self.weight, self.wt = target, valid, weight, wt
+        self.a, self.hot, self.smooth, self.denom = a, hot, smooth, denom
+        self.x = self.e = self.s = None
+
+    def take(self, x):
+        """``(e, s)`` from the forward pass of this very ``x`` (given up), else recomputed."""
+        if self.x is x:
+            e, s = self.e, self.s
+            self.x = self.e = self.s = None
+            return e, s
+        return _exp_and_sum(x, self.axis_of(x))[:2]
+
+    def axis_of(self, x):
+        return 0 if x.ndim == 1 else 1
+
+    def __repr__(self):  # shown in tape listings
+        return f"target(shape={self.target.shape})"
+
+
+# Sums of exp(x) within these bounds are safe without subtracting the row maxima first
+# (a full pass saved): nothing overflowed, and a row's maximum is at least
+# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of a row's
+# total in float32. Otherwise the maxima are subtracted.
+_NO_SHIFT_BOUND = {np.dtype(np.float32): 16.0, np.dtype(np.float64): 256.0}
+
+
+def _exp_and_sum(x, axis):
+    """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable."""
+    bound = _NO_SHIFT_BOUND.get(x.dtype)
+    if bound is not None and x.size:
+        with np.errstate(over="ignore"):
+            e = np.exp(x)
+            s = np.sum(e, axis=axis, keepdims=True)
+        if np.all((s < np.inf) & (s > np.exp(-bound))):
+            return e, s, 0
+    m = np.max(x, axis=axis, keepdims=True) if x.size else 0
+    e = x - m
+    np.exp(e, out=e)
+    return e, np.sum(e, axis=axis, keepdims=True), m
+
+
+def _cross_entropy(x, reduction, smoothing, res):
+    axis = res.axis_of(x)
+    e, s, m = _exp_and_sum(x, axis)
+    res.x, res.e, res.s = x, e, s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lse = np.log(s) + m
+        loss = lse - np.take_along_axis(x, res.target, axis)
+        if res.wt is not None or smoothing:
+            loss *= (1 - smoothing) * (1 if res.wt is None else res.wt)
+        if smoothing:
+            summed = (np.sum(x, axis=axis, keepdims=True) if res.weight is None else
+                      np.sum(x * res.weight, axis=axis, keepdims=True))
+            total_w = x.shape[axis] if res.weight is None else np.sum(res.weight)
+            loss += smoothing / x.shape[axis] * (total_w * lse - summed)
+        if res.valid is not None:
+            loss = np.where(res.valid, loss, 0).astype(x.dtype, copy=False)
+        if reduction == "none":
+            return np.squeeze(loss, axis)
+        total = np.sum(loss)
+        return total if reduction == "sum" else total / res.denom
+
+
+def _per_sample(ns, ct, reduction, res, axis):
+    """The cotangent of each sample's loss, in kept-dims shape (or a scalar)."""
+    if reduction == "none":
+        return ns.reshape(ct, res.target.shape)
+    return ct if reduction == "sum" else ct / res.denom
+
+
+class CrossEntropyMap(LinearMap):
+    """The derivative: per sample ``sum(t * coef, axis)``, then the reduction, where
+    ``coef = e * (a / s) - hot * onehot(target) - smooth * w`` (``e / s`` is the softmax).
+
+    On arrays (``ns`` is FAST) the gradient is built in one pass over ``e`` plus a
+    scatter at the targets, in place when the map ``owns`` ``e`` (a map from the rule
+    is used once); with recorded ``ns`` (higher orders) ``e`` is ``ns.softmax(x)``
+    and everything is ``ns`` arithmetic, so it differentiates again.
+    """
+
+    __slots__ = ("e", "s", "res", "reduction", "axis", "smoothing", "owned")
+
+    def __init__(self, e, s, res, reduction, axis, smoothing, owned=False):
+        self.e, self.s, self.res, self.reduction = e, s, res, reduction
+        self.axis, self.smoothing, self.owned = axis, smoothing, owned
+
+    def _coef(self, ns, r):
+        """``coef`` scaled by the per-sample cotangent ``r``."""
+        res, axis = self.res, self.axis
+        scale = r * res.a / self.s
+        if ns is not FAST:
+            return self.e * scale - r * _constant_part(self.e.shape, self.e.dtype, res)
+        g = np.multiply(self.e, scale, out=self.e if self.owned else None)
+        self.owned = False
+        at_target = np.take_along_axis(g, res.target, axis) - r * res.hot
+        np.put_along_axis(g, res.target, at_target, axis)
+        if self.smoothing:
+            smooth = r * res.smooth
+            g -= smooth if res.weight is None else smooth * res.weight
+        return g
+
+    def apply(self, ns, t):
+        per = ns.sum(t * self._coef(ns, 1.0), self.axis, False)
+        if self.reduction == "none":
+            return per
+        total = ns.sum(per, None, False)
+        return total if self.reduction == "sum" else total / self.res.denom
+
+    def transpose(self, ns, ct):
+        return self._coef(ns, _per_sample(ns, ct, self.reduction, self.res, self.axis))
+
+
+def _constant_part(shape, dtype, res):
+    """``hot * onehot(target) + smooth * w``: the gradient's part that is not softmax."""
+    out = np.zeros(shape, dtype=dtype)
+    axis = 0 if len(shape) == 1 else 1
+    np.put_along_axis(out, res.target, res.hot, axis)
+    if res.smooth is not None and np.any(res.smooth):
+        out += res.smooth if res.weight is None else res.smooth * res.weight
+    return out
+
+
+def _cross_entropy_rule(ns, out, x, reduction, smoothing, res):
+    axis = res.axis_of(x)
+    if ns is FAST:
+        e, s = res.take(x)
+        return CrossEntropyMap(e, s, res, reduction, axis, smoothing, owned=True)
+    return CrossEntropyMap(ns.softmax(x, axis), 1.0, res, reduction, axis, smoothing)
+
+
+cross_entropy_p = Primitive("cross_entropy", _cross_entropy, save=(VALUE,), n_params=3,
+                            rule=(_cross_entropy_rule,))
+
+
+# -- targets and weights ---------------------------------------------------------
+
+
+def class_targets(op: str, x: Tensor, target, weight, ignore_index):
+    """Validate class-index targets for logits/log-probabilities ``x``.
+
+    Returns ``(t, valid, w, wt)`` in kept-dims shape (the class axis of size 1):
+    the targets with ignored ones replaced by 0, the mask of counted ones (None
+    when all count), the weights shaped to broadcast along the class axis (or
+    None) and each target's weight times ``valid`` (or None with neither).
+    """
+    t = target._data if type(target) in TENSOR_TYPES else np.asarray(target)
+    if x.ndim == 0:
+        raise ValueError(f"{op}: input must have at least 1 dimension (classes), got a 0-d "
+                         "tensor")
+    axis = 0 if x.ndim == 1 else 1
+    n_classes = x.shape[axis]
+    expected = x.shape[:axis] + x.shape[axis + 1:]
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}: class-index targets must be an integer (int64) tensor, got "
+                        f"dtype {t.dtype}; for class probabilities pass a float target of "
+                        f"the input's shape {x.shape}" if op == "cross_entropy" else
+                        f"{op}: targets must be an integer (int64) tensor of class indices, "
+                        f"got dtype {t.dtype}")
+    if t.shape != expected:
+        raise ValueError(f"{op}: for input of shape {x.shape} (classes along dim {axis}) the "
+                         f"target must have shape {expected}, got {t.shape}")
+    ignored = t == ignore_index
+    valid = None if not ignored.any() else ~ignored
+    bad = (t < 0) | (t >= n_classes)
+    if valid is not None:
+        bad &= valid
+    if bad.any():
+        raise IndexError(f"{op}: target {t[bad].flat[0]} is out of bounds for {n_classes} "
+                         f"classes (input shape {x.shape}); targets must lie in "
+                         f"[0, {n_classes - 1}] or equal ignore_index={ignore_index}")
+    if valid is not None:
+        t = np.where(valid, t, 0)
+    t = np.expand_dims(t.astype(np.intp, copy=False), axis)
+    valid = None if valid is None else np.expand_dims(valid, axis)
+    w = _class_weights(op, weight, n_classes, x, axis)
+    wt = None if w is None else np.take(w.reshape(-1), t)
+    if valid is not None:
+        wt = valid.astype(x.dtype) if wt is None else np.where(valid, wt, 0).astype(x.dtype)
+    return t, valid, w, wt
+
+
+def _class_weights(op, weight, n_classes, x, axis):
+    if weight is None:
+        return None
+    w = weight._data if type(weight) in TENSOR_TYPES else np.asarray(weight)
+    if w.shape != (n_classes,):
+        raise ValueError(f"{op}: weight must have shape ({n_classes},), one per class of the "
+                         f"input of shape {x.shape}, got {w.shape}")
+    return w.astype(x.dtype, copy=False).reshape((n_classes,) + (1,) * (x.ndim - axis - 1))
+
+
+def _counted_weight(x, t, wt):
+    """The denominator of ``mean``: the summed weights of the counted targets."""
+    return np.asarray(t.size if wt is None else np.sum(wt), dtype=x.dtype)
+
+
+# -- public functions --------------------------------------------------------------
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,  # noqa: A002
+                  reduce=None, reduction="mean", label_smoothing=0.0) -> Tensor:
+    """Cross-entropy between logits ``input`` and class indices or class probabilities.
+
+    ``input`` is ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``; an integer ``target``
+    holds class indices (shape ``()``, ``(N,)``, ``(N, d1, ...)``), a float one
+    class probabilities of the input's shape. Class indices are one fused, stable
+    primitive whose gradient is ``softmax - onehot``.
+
+    >>> import wengert as wg
+    >>> x = wg.tensor([[2.0, 0.0, 0.0]], requires_grad=True)
+    >>> loss = wg.nn.functional.cross_entropy(x, wg.tensor([0]))
+    >>> round(loss.item(), 4)
+    0.2395
+    >>> loss.backward(); x.grad
+    tensor([[-0.2130,  0.1065,  0.1065]])
+    """
+    reduction = reduction_arg("cross_entropy", reduction, size_average, reduce)
+    x = as_float_tensor(input, "cross_entropy")
+    smoothing = float(label_smoothing)
+    if not 0.0 <= smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {smoothing}")
+    target_dtype = target.dtype if type(target) in TENSOR_TYPES else np.asarray(target).dtype
+    if target_dtype.kind == "f":
+        return _probabilities(x, target, weight, reduction, smoothing)
+    return bind(cross_entropy_p, (x,), cross_entropy_params(x, target, weight, ignore_index,
+                                                            reduction, smoothing))
+
+
+def cross_entropy_params(x, target, weight, ignore_index, reduction, smoothing) -> tuple:
+    """The static parameters of ``cross_entropy_p`` for logits ``x`` (a tensor or an array)."""
+    t, valid, w, wt = class_targets("cross_entropy", x, target, weight, ignore_index)
+    n_classes = x.shape[0 if x.ndim == 1 else 1]
+    a = (1.0 if wt is None else wt) if not smoothing else (
+        (1 - smoothing) * (1.0 if wt is None else wt)
+        + smoothing / n_classes * (n_classes if w is None else float(np.sum(w))) *
+        (1.0 if valid is None else valid.astype(x.dtype)))
+    hot = (1 - smoothing) * (1.0 if wt is None else wt)
+    smooth = smoothing / n_classes * (1.0 if valid is None else valid.astype(x.dtype))
+    res = _Residuals(t, valid, w, wt, a, hot, smooth, _counted_weight(x, t, wt))
+    return reduction, smoothing, res
+
+
+
+def _probabilities(x, target, weight, reduction, smoothing):
+    """Cross-entropy against class probabilities: a composite over ``log_softmax``."""
+    target = as_float_tensor(target, "cross_entropy")
+    if target.shape != x.shape:
+        raise ValueError(f"cross_entropy: class-probability targets must have the input's "
+                         f"shape {x.shape}, got {target.shape}")
+    axis = 0 if x.ndim == 1 else 1
+    n_classes = x.shape[axis]
+    if smoothing:
+        target = target * (1 - smoothing) + smoothing / n_classes
+    scores = log_softmax(x, axis) * target
+    w = _class_weights("cross_entropy", weight, n_classes, x, axis)
+    if w is not None:
+        scores = scores * w
+    if reduction == "none":
+        return -scores.sum(axis)
+    total = -scores.sum()
+    return total if reduction == "sum" else total / (x.numel() // max(n_classes, 1))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,  # noqa: A002
+             reduce=None, reduction="mean") -> Tensor:
+    """Negative log-likelihood of class indices ``target`` under log-probabilities ``input``.
+
+    ``-weight[t] * input[t]`` per sample (0 where ``t == ignore_index``); ``mean``
+    divides by the summed weights of the counted targets.
+
+    >>> import wengert as wg
+    >>> logp = wg.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+    >>> wg.nn.functional.nll_loss(logp, wg.tensor([0, 1]))
+    tensor(0.3)
+    """
+    reduction = reduction_arg("nll_loss", reduction, size_average, reduce)
+    x = as_float_tensor(input, "nll_loss")
+    t, valid, w, wt = class_targets("nll_loss", x, target, weight, ignore_index)
+    axis = 0 if x.ndim == 1 else 1
+    kept = t.shape
+    grids = np.ogrid[tuple(slice(n) for n in kept)]
+    index = tuple(t if i == axis else grids[i] for i in range(x.ndim))
+    picked = x[index]  # kept-dims shape
+    if wt is not None:
+        picked = picked * wt
+    per = -picked.reshape(kept[:axis] + kept[axis + 1:])
+    if reduction == "none":
+        return per
+    total = per.sum()
+    return total if reduction == "sum" else total / _counted_weight(x, t, wt)
+
