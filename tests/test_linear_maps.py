@@ -40,6 +40,9 @@ from wengert.autograd.linear import (
     SumTo,
     Take,
 )
+from wengert.nn.functional._im2col import Geometry
+from wengert.nn.functional.conv import ConvOperand
+from wengert.nn.functional.folding import AdjointPair
 from wengert.ops.elementwise import _Cast
 from wengert.ops.index import _Overwrite
 
@@ -173,6 +176,20 @@ case("nested", lambda c: Compose(Compose(Permute((1, 0)), Mask(c(_MASK.T))), NEG
 case("f64->f32", lambda c: _Cast(F64, F32), (2, 3), F64)
 case("f32->f64", lambda c: _Cast(F32, F64), (2, 3), F32)
 case("f64->f32-()", lambda c: _Cast(F64, F32), (), F64)
+
+# convolution: operand ``slot`` perturbed, ``fixed_slot`` held (0: input, 1: weight, 2: output)
+_CONV = Geometry((2, 4, 5, 4), (6, 2, 3, 2), (2, 1), ((1, 0), (1, 1)), (1, 2), 2)
+_CONV_SHAPES = (_CONV.x_shape, _CONV.w_shape, _CONV.y_shape)
+_CONV_DATA = [dyadic(shape) for shape in _CONV_SHAPES]
+for _fixed in range(3):
+    for _slot in range(3):
+        if _slot != _fixed:
+            case(f"slot{_slot}-fixed{_fixed}",
+                 lambda c, f=_fixed, s=_slot: ConvOperand(c(_CONV_DATA[f]), f, s, _CONV),
+                 _CONV_SHAPES[_slot])
+_UNFOLD = Geometry((2, 2, 4, 5), (8, 1, 2, 2), (1, 2), ((1, 1), (0, 1)), (1, 1), 2)
+case("im2col", lambda c: AdjointPair("im2col", "col2im", (_UNFOLD,)), _UNFOLD.x_shape)
+case("col2im", lambda c: AdjointPair("col2im", "im2col", (_UNFOLD,)), (2, 8, 15))
 
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
