@@ -2,7 +2,8 @@
 
 Workload: a 2-layer stack ``1 -> 16 -> 32`` channels, 3x3 kernels, padding 1,
 a ReLU between the layers, batch 64, float32; ``loss = y.sum()``; forward
-and backward to the input, both weights and both biases. Two image sizes:
+and backward to both weights and both biases (the images are data: no
+gradient to them, as in training). Two image sizes:
 8x8 (scikit-learn's digits) and 28x28 (MNIST).
 
 PyTorch runs in the same process with ``torch.set_num_threads(n)``, ``n``
@@ -10,7 +11,10 @@ being the thread count NumPy's BLAS uses (``OPENBLAS_NUM_THREADS`` /
 ``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS`` when set, else the CPU count), so
 both libraries get the same cores. Before timing, wengert's loss and
 gradients are checked against PyTorch's. Each measurement is the median of
-``repeats`` repeats of ``number`` calls (``time.perf_counter``), after warm-up.
+``repeats`` repeats of about 0.2 s each (``time.perf_counter``), after warm-up, the
+two libraries' repeats interleaved. On a loaded machine run with
+``OPENBLAS_NUM_THREADS=1``: multi-threaded BLAS degrades badly when its
+threads compete with other processes.
 
 Usage (from the repository root)::
 
@@ -68,9 +72,10 @@ def make_inputs(size: int, seed: int = 0):
 
 
 def wengert_step(x, params):
-    """Forward and backward once; returns the loss and the gradients (x, w1, b1, w2, b2)."""
-    xs = [wg.tensor(a, requires_grad=True) for a in (x, *params)]
-    x_t, w1, b1, w2, b2 = xs
+    """Forward and backward once; returns the loss and the gradients (w1, b1, w2, b2)."""
+    x_t = wg.tensor(x)
+    xs = [wg.tensor(a, requires_grad=True) for a in params]
+    w1, b1, w2, b2 = xs
     h = F.conv2d(x_t, w1, b1, padding=1).relu()
     loss = F.conv2d(h, w2, b2, padding=1).sum()
     loss.backward()
@@ -78,8 +83,9 @@ def wengert_step(x, params):
 
 
 def torch_step(x, params):
-    xs = [torch.from_numpy(a).requires_grad_() for a in (x, *params)]
-    x_t, w1, b1, w2, b2 = xs
+    x_t = torch.from_numpy(x)
+    xs = [torch.from_numpy(a).requires_grad_() for a in params]
+    w1, b1, w2, b2 = xs
     h = torch.nn.functional.conv2d(x_t, w1, b1, padding=1).relu()
     loss = torch.nn.functional.conv2d(h, w2, b2, padding=1).sum()
     loss.backward()
@@ -95,18 +101,24 @@ def check(x, params):
         assert np.allclose(g.numpy(), t.numpy(), rtol=1e-3, atol=1e-4)
 
 
-def measure(step, args, repeats: int, number: int) -> float:
-    """Median seconds per call over ``repeats`` repeats of ``number`` calls."""
-    for _ in range(3):
-        step(*args)
-    times = []
-    for _ in range(repeats):
-        gc.collect()
+def measure(steps, args, repeats: int) -> list[float]:
+    """Median seconds per call of each step; repeats of about 0.2 s, the steps interleaved
+    (on a shared machine the load drifts: both libraries see the same drift)."""
+    numbers = []
+    for step in steps:
         start = time.perf_counter()
-        for _ in range(number):
+        for _ in range(3):
             step(*args)
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+        numbers.append(max(1, int(0.2 / ((time.perf_counter() - start) / 3))))
+    times = [[] for _ in steps]
+    for _ in range(repeats):
+        for step, number, out in zip(steps, numbers, times):
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(number):
+                step(*args)
+            out.append((time.perf_counter() - start) / number)
+    return [statistics.median(t) for t in times]
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -114,14 +126,14 @@ def run(quick: bool = False) -> list[dict]:
     threads = blas_threads()
     if torch is not None:
         torch.set_num_threads(threads)
-    repeats, number = (5, 3) if quick else (15, 10)
+    repeats = 5 if quick else 15
     rows = []
     for size in SIZES:
         x, params = make_inputs(size)
         if torch is not None:
             check(x, params)
-        ours = measure(wengert_step, (x, params), repeats, number)
-        theirs = measure(torch_step, (x, params), repeats, number) if torch else float("nan")
+        steps = [wengert_step] + ([torch_step] if torch is not None else [])
+        ours, theirs = (*measure(steps, (x, params), repeats), float("nan"))[:2]
         rows.append({"workload": f"conv2d 1->16->32 3x3 pad 1, batch {BATCH}, {size}x{size}, "
                                  f"float32, fwd+bwd ({threads} threads)",
                      "wengert_s": ours, "torch_s": theirs, "ratio": ours / theirs})

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -55,12 +56,32 @@ class Geometry(NamedTuple):
         return (self.x_shape[0], self.w_shape[0], *self.out_spatial)
 
 
+_scratch = threading.local()
+
+
+def scratch(role: str, shape, dtype):
+    """A reused buffer for a temporary that never leaves a kernel (one per role and thread).
+
+    Fresh large arrays cost a page fault per page on first touch (NumPy gets
+    them from mmap and returns them at once), as much as the copy itself;
+    im2col's column matrices and padded copies are the size of the whole
+    batch, so they are written into buffers kept between calls instead.
+    """
+    size = math.prod(shape)
+    buffers = _scratch.__dict__
+    buf = buffers.get(role)
+    if buf is None or buf.size < size * np.dtype(dtype).itemsize:
+        buf = buffers[role] = np.empty(size * np.dtype(dtype).itemsize, dtype=np.uint8)
+    return buf[:size * np.dtype(dtype).itemsize].view(dtype).reshape(shape)
+
+
 def _padded(x, padding):
     """``x`` with zeros around its spatial dims (itself when there is no padding)."""
     if not any(lo or hi for lo, hi in padding):
         return x
     shape = x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], padding))
-    out = np.zeros(shape, dtype=x.dtype)
+    out = scratch("padded", shape, x.dtype)
+    out.fill(0)
     out[_interior(x.shape, padding)] = x
     return out
 
@@ -82,30 +103,38 @@ def windows(x, g: Geometry):
 
 
 def columns(x, g: Geometry):
-    """im2col: the copied column matrix ``(groups, C/groups * prod(kernel), N * prod(out))``."""
-    n_cols = x.shape[0] * math.prod(g.out_spatial)
-    return windows(x, g).reshape(g.groups, -1, n_cols)
+    """im2col: the column matrix ``(groups, C/groups * prod(kernel), N * prod(out))``.
+
+    A scratch buffer: valid until the next call, never returned to a caller.
+    """
+    view = windows(x, g)
+    cols = scratch("columns", view.shape, x.dtype)
+    np.copyto(cols, view)
+    return cols.reshape(g.groups, -1, x.shape[0] * math.prod(g.out_spatial))
 
 
 def col2im(cols, g: Geometry):
-    """The adjoint of ``windows``: add ``cols`` ``(C, *kernel, N, *out)`` into ``x``'s shape.
+    """The adjoint of ``windows``: add ``cols`` ``(C, *kernel, *out, N)`` into ``x``'s shape.
 
     One strided slice-add per kernel offset into a padded buffer laid out
-    ``(C, N, *spatial)`` like the columns, then the interior, transposed to
-    ``(N, C, *spatial)``, is copied out.
+    ``(C, *spatial, N)``: with the batch innermost each add runs over long
+    contiguous stretches (``out_W * N`` elements at stride 1) rather than
+    over rows of ``out_W``. The interior, transposed to ``(N, C, *spatial)``,
+    is copied out.
     """
     n, c, *spatial = g.x_shape
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(spatial, g.padding))
     out = g.out_spatial
-    buf = np.zeros((c, n, *padded), dtype=cols.dtype)
+    buf = scratch("col2im", (c, *padded, n), cols.dtype)
+    buf.fill(0)
     for offset in itertools.product(*(range(k) for k in g.kernel)):
-        index = (slice(None), slice(None)) + tuple(
+        index = (slice(None),) + tuple(
             slice(k * d, k * d + s * (o - 1) + 1, s)
             for k, d, s, o in zip(offset, g.dilation, g.stride, out))
         buf[index] += cols[(slice(None), *offset)]
-    interior = (slice(None), slice(None)) + tuple(
-        slice(lo, lo + s) for s, (lo, _) in zip(spatial, g.padding))
-    return np.ascontiguousarray(buf[interior].swapaxes(0, 1))
+    interior = (slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, g.padding))
+    nd = len(spatial)
+    return buf[interior].transpose(nd + 1, 0, *range(1, nd + 1)).copy()  # fresh: buf is scratch
 
 
 def _grouped_y(y, g: Geometry):
@@ -124,16 +153,24 @@ def _grouped_w(w, g: Geometry):
 
 def conv(x, w, g: Geometry):
     """``y[n, o] = sum_{c, k} w[o, c, k] * x_padded[n, c, stride * out + dilation * k]``."""
-    prod = np.matmul(_grouped_w(w, g), columns(x, g))  # (G, O/G, N * out)
+    cols = columns(x, g)
+    wg = _grouped_w(w, g)
+    prod = np.matmul(wg, cols, out=scratch("product", (g.groups, wg.shape[1], cols.shape[2]),
+                                           cols.dtype))  # (G, O/G, N * out)
     n, o, *out = g.y_shape
-    return np.ascontiguousarray(prod.reshape(o, n, *out).swapaxes(0, 1))
+    return prod.reshape(o, n, *out).swapaxes(0, 1).copy()  # a fresh array: prod is scratch
 
 
 def conv_transpose(y, w, g: Geometry):
     """The gradient of ``<y, conv(x, w)>`` in ``x``: col2im of ``w^T y``."""
-    cols = np.matmul(_grouped_w(w, g).transpose(0, 2, 1), _grouped_y(y, g))
-    c, n = g.x_shape[1], g.x_shape[0]
-    return col2im(cols.reshape(c, *g.kernel, n, *g.out_spatial), g)
+    n, o = y.shape[:2]
+    # y as (G, O/G, prod(out) * N), batch innermost: the layout col2im adds fastest
+    gy = y.reshape(n, g.groups, o // g.groups, -1).transpose(1, 2, 3, 0).reshape(
+        g.groups, o // g.groups, -1)
+    wt = _grouped_w(w, g).transpose(0, 2, 1)
+    cols = np.matmul(wt, gy, out=scratch("product", (g.groups, wt.shape[1], gy.shape[2]),
+                                         wt.dtype))
+    return col2im(cols.reshape(g.x_shape[1], *g.kernel, *g.out_spatial, n), g)
 
 
 def conv_weight(x, y, g: Geometry):
@@ -153,12 +190,11 @@ def unfold(x, g: Geometry):
     k = len(g.kernel)
     view = windows(x, g).transpose(k + 1, *range(k + 1), *range(k + 2, 2 * k + 2))
     out = view.reshape(n, -1, math.prod(g.out_spatial))  # copies, unless windows are plain
-    return out.copy() if np.may_share_memory(out, x) else out
+    return out.copy() if np.may_share_memory(out, view) else out  # never a scratch view
 
 
 def fold(cols, g: Geometry):
     """The adjoint of ``unfold``: sum the windows ``(N, C * prod(kernel), L)`` back into ``x``."""
     n, c = g.x_shape[:2]
     view = cols.reshape(n, c, *g.kernel, *g.out_spatial)
-    k = len(g.kernel)
-    return col2im(view.transpose(1, *range(2, k + 2), 0, *range(k + 2, 2 * k + 2)), g)
+    return col2im(view.transpose(*range(1, view.ndim), 0), g)
