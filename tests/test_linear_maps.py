@@ -45,6 +45,9 @@ from wengert.linalg.decompositions import _CholeskyMap, _EighMap, _QRMap, _SVDMa
 from wengert.linalg.determinant import _CofactorMap
 from wengert.linalg.matrix_functions import _ExpFrechet
 from wengert.linalg.solve import _PinvMap, _Solve
+from wengert.nn.functional._im2col import Geometry
+from wengert.nn.functional.conv import ConvOperand
+from wengert.nn.functional.folding import AdjointPair
 from wengert.ops.arrange import Flip, Roll
 from wengert.ops.contract import EinsumWith
 from wengert.ops.diagonal import EmbedDiagonal, TakeDiagonal
@@ -282,6 +285,19 @@ def _nn_maps():
 
 
 _nn_maps()
+# convolution: operand ``slot`` perturbed, ``fixed_slot`` held (0: input, 1: weight, 2: output)
+_CONV = Geometry((2, 4, 5, 4), (6, 2, 3, 2), (2, 1), ((1, 0), (1, 1)), (1, 2), 2)
+_CONV_SHAPES = (_CONV.x_shape, _CONV.w_shape, _CONV.y_shape)
+_CONV_DATA = [dyadic(shape) for shape in _CONV_SHAPES]
+for _fixed in range(3):
+    for _slot in range(3):
+        if _slot != _fixed:
+            case(f"slot{_slot}-fixed{_fixed}",
+                 lambda c, f=_fixed, s=_slot: ConvOperand(c(_CONV_DATA[f]), f, s, _CONV),
+                 _CONV_SHAPES[_slot])
+_UNFOLD = Geometry((2, 2, 4, 5), (8, 1, 2, 2), (1, 2), ((1, 1), (0, 1)), (1, 1), 2)
+case("im2col", lambda c: AdjointPair("im2col", "col2im", (_UNFOLD,)), _UNFOLD.x_shape)
+case("col2im", lambda c: AdjointPair("col2im", "im2col", (_UNFOLD,)), (2, 8, 15))
 
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:

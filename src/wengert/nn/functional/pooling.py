@@ -1,0 +1,234 @@
+"""Pooling: ``max_pool1d/2d``, ``avg_pool1d/2d`` and the adaptive poolings, PyTorch's options.
+
+All are composites (see ``_spatial``): average pooling is separable (one
+``(out, in)`` averaging matrix per spatial dim, applied with ``matmul``); max
+pooling gathers the first maximum of each window with ``getitem``. Ties: the
+gradient goes to one element, the first maximum in the window in row-major
+order, as PyTorch's CPU kernels do; a NaN in a window is its maximum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...ops._registry import as_float_tensor
+from ._spatial import along_dims, max_over_windows, window_table
+from .conv import ntuple
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "max_pool1d",
+    "max_pool2d",
+]
+
+
+def _out_size(size, k, s, p, d, ceil_mode, op):
+    """PyTorch's pooling output size (a ceil-mode window must start inside input or left pad)."""
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    if out < 1:
+        raise RuntimeError(f"{op}: input size {size} with kernel {k}, stride {s}, padding {p}, "
+                           f"dilation {d} gives an empty output; use a smaller kernel or pad")
+    return out
+
+
+def _options(op, x, n, kernel_size, stride, padding, dilation=1):
+    x = as_float_tensor(x, op)
+    if x.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
+                           f"{tuple(x.shape)}")
+    k = ntuple(kernel_size, n, "kernel_size", op)
+    s = k if stride is None or stride == () or stride == [] else ntuple(stride, n, "stride", op)
+    p = ntuple(padding, n, "padding", op)
+    d = ntuple(dilation, n, "dilation", op)
+    if any(v < 1 for v in k + s + d):
+        raise ValueError(f"{op}: kernel_size {k}, stride {s} and dilation {d} must be positive")
+    if any(pi < 0 or pi > ki // 2 for pi, ki in zip(p, k)):
+        raise ValueError(f"{op}: padding {p} must be non-negative and at most half the "
+                         f"kernel size {k}")
+    return x, k, s, p, d
+
+
+def _max_pool(n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):  # noqa: A002
+    op = f"max_pool{n}d"
+    x, k, s, p, d = _options(op, input, n, kernel_size, stride, padding, dilation)
+    tables = []
+    for size, ki, si, pi, di in zip(x.shape[-n:], k, s, p, d):
+        out = _out_size(size, ki, si, pi, di, ceil_mode, op)
+        tables.append(window_table(np.arange(out) * si - pi, size, ki, di))
+    return max_over_windows(x, tables, op, return_indices)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False) -> Tensor:
+    """Maximum over sliding windows of ``input`` (N, C, L); ties go to the first maximum.
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.max_pool1d(wg.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2).tolist()
+    [[[3.0, 5.0]]]
+    """
+    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False) -> Tensor:
+    """Maximum over sliding windows of ``input`` (N, C, H, W); ties go to the first maximum.
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.max_pool2d(wg.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()
+    [[[[5.0, 7.0], [13.0, 15.0]]]]
+    """
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def _avg_matrix(size, k, s, p, ceil_mode, count_include_pad, scale_by_count, op):
+    """The averaging matrix ``(out, size)`` of one dim; its rows divide by the window's count."""
+    out = _out_size(size, k, s, p, 1, ceil_mode, op)
+    starts = np.arange(out) * s - p
+    ends = np.minimum(starts + k, size + p)  # PyTorch clips windows at the padding's end
+    i = np.arange(size)
+    band = (i >= starts[:, None]) & (i < ends[:, None])
+    if not scale_by_count:
+        return band.astype(np.float64)
+    count = ends - starts if count_include_pad else band.sum(axis=1)
+    return band / count[:, None]
+
+
+def _avg_pool(n, input, kernel_size, stride, padding, ceil_mode, count_include_pad,  # noqa: A002
+              divisor_override):
+    op = f"avg_pool{n}d"
+    x, k, s, p, _ = _options(op, input, n, kernel_size, stride, padding)
+    if divisor_override is not None and divisor_override == 0:
+        raise ValueError(f"{op}: divisor_override must be non-zero")
+    mats = [_avg_matrix(size, ki, si, pi, ceil_mode, count_include_pad,
+                        divisor_override is None, op)
+            for size, ki, si, pi in zip(x.shape[-n:], k, s, p)]
+    y = along_dims(x, mats)
+    return y if divisor_override is None else y / float(divisor_override)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True) -> Tensor:
+    """Mean over sliding windows of ``input`` (N, C, L).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.avg_pool1d(wg.tensor([[[1.0, 3.0, 2.0, 6.0]]]), 2).tolist()
+    [[[2.0, 4.0]]]
+    """
+    return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     None)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True, divisor_override=None) -> Tensor:
+    """Mean over sliding windows of ``input`` (N, C, H, W) (or sum / ``divisor_override``).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.avg_pool2d(wg.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()
+    [[[[2.5, 4.5], [10.5, 12.5]]]]
+    """
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
+# -- adaptive pooling ----------------------------------------------------------------
+
+
+def _adaptive_bounds(op, x, n, output_size):
+    """Per dim, the windows ``[floor(i * in / out), ceil((i + 1) * in / out))``."""
+    x = as_float_tensor(x, op)
+    if x.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
+                           f"{tuple(x.shape)}")
+    if output_size is None or isinstance(output_size, int):
+        output_size = (output_size,) * n
+    output_size = tuple(output_size)
+    if len(output_size) != n:
+        raise ValueError(f"{op}: output_size must be an int or {n} ints, got {output_size}")
+    bounds = []
+    for size, out in zip(x.shape[-n:], output_size):
+        out = size if out is None else out
+        if out < 1 or size < 1:
+            raise RuntimeError(f"{op}: output size {out} and input size {size} must be "
+                               f"positive (input {tuple(x.shape)})")
+        i = np.arange(out)
+        bounds.append((size, (i * size) // out, -((-(i + 1) * size) // out)))
+    return x, bounds
+
+
+def _adaptive_avg(n, input, output_size):  # noqa: A002
+    x, bounds = _adaptive_bounds(f"adaptive_avg_pool{n}d", input, n, output_size)
+    mats = []
+    for size, starts, ends in bounds:
+        i = np.arange(size)
+        band = (i >= starts[:, None]) & (i < ends[:, None])
+        mats.append(band / (ends - starts)[:, None])
+    return along_dims(x, mats)
+
+
+def adaptive_avg_pool1d(input, output_size) -> Tensor:  # noqa: A002
+    """Mean over ``output_size`` windows that tile ``input`` (N, C, L).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_avg_pool1d(wg.tensor([[[1.0, 3.0, 2.0, 6.0]]]), 1).tolist()
+    [[[3.0]]]
+    """
+    return _adaptive_avg(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size) -> Tensor:  # noqa: A002
+    """Mean over the ``output_size`` grid of windows that tile ``input`` (N, C, H, W).
+
+    ``output_size`` is an int or a pair; ``None`` keeps that dim's size.
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_avg_pool2d(wg.ones(2, 3, 5, 7), (2, None)).shape
+    (2, 3, 2, 7)
+    """
+    return _adaptive_avg(2, input, output_size)
+
+
+def _adaptive_max(n, input, output_size, return_indices):  # noqa: A002
+    op = f"adaptive_max_pool{n}d"
+    x, bounds = _adaptive_bounds(op, input, n, output_size)
+    tables = [window_table(starts, size, int(max(ends - starts)), 1, ends)
+              for size, starts, ends in bounds]
+    return max_over_windows(x, tables, op, return_indices)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False) -> Tensor:  # noqa: A002
+    """Maximum over ``output_size`` windows that tile ``input`` (N, C, L).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_max_pool1d(wg.tensor([[[1.0, 3.0, 2.0, 6.0]]]), 2).tolist()
+    [[[3.0, 6.0]]]
+    """
+    return _adaptive_max(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False) -> Tensor:  # noqa: A002
+    """Maximum over the ``output_size`` grid of windows that tile ``input`` (N, C, H, W).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_max_pool2d(wg.arange(16.0).reshape(1, 1, 4, 4), 1).tolist()
+    [[[[15.0]]]]
+    """
+    return _adaptive_max(2, input, output_size, return_indices)
