@@ -60,6 +60,8 @@ from .ops.index import *
 from .ops.linalg import *
 from .ops.reduce import *
 from .ops.shape import *
+from .ops.unary import *
+from .ops.binary import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
