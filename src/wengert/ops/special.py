@@ -99,6 +99,8 @@ def _erfc_large(y):
 def _as_float64(x):
     """``x`` as a 1-d float64 array, with the dtype and shape to give the result."""
     x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"needs real input, got dtype {x.dtype}")
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     return x.astype(np.float64, copy=False).reshape(-1), dtype, x.shape
 
