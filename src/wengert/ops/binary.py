@@ -23,7 +23,7 @@ __all__ = ["atan2", "arctan2", "copysign", "floor_divide", "fmax", "fmin", "fmod
 
 def _declare(name, impl, rule=None, floating=False, doc="", **primitive_options):
     """The primitive ``name``, its function (documented by ``doc``) and its method."""
-    prim = Primitive(name, impl, rule=rule, broadcasts=rule is not None, **primitive_options)
+    prim = Primitive(name, impl, rule=rule, broadcasts=True, **primitive_options)
     fn = binary_fn(prim, floating=floating)
     fn.__module__ = __name__
     fn.__doc__ = doc

@@ -124,6 +124,8 @@ def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
     >>> wg.round(wg.tensor([0.5, 1.5, 2.567]), decimals=0)
     tensor([0., 2., 3.])
     """
+    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
+        raise TypeError(f"round: decimals must be an int, got {decimals!r}")
     return bind(round_p, (tensor_arg(input),), (int(decimals),))
 
 
@@ -156,6 +158,8 @@ def logit(input, eps=None) -> Tensor:  # noqa: A002
     >>> wg.logit(wg.tensor([0.5, 0.75]))
     tensor([0.0000, 1.0986])
     """
+    if eps is not None and not isinstance(eps, (int, float, np.floating, np.integer)):
+        raise TypeError(f"logit: eps must be a number or None, got {eps!r}")
     return bind(logit_p, (_floating(input),), (None if eps is None else float(eps),))
 
 

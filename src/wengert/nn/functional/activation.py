@@ -71,7 +71,8 @@ def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.relu6(wg.tensor([-1.0, 3.0, 7.0]))
     tensor([0., 3., 6.])
     """
-    return hardtanh(input, 0.0, 6.0, inplace)
+    x = as_float_tensor(input, "relu6")
+    return _in_place(input, bind(hardtanh_p, (x,), (0.0, 6.0)), inplace, "relu6")
 
 
 # -- leaky_relu ------------------------------------------------------------------------------
