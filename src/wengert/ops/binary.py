@@ -95,7 +95,7 @@ fmod = _declare(
 
     >>> import wengert as wg
     >>> wg.fmod(wg.tensor([5.5, -5.5]), 2.0)
-    tensor([ 1.5000, -1.5000])
+    tensor([ 1.5, -1.5])
     """)
 
 remainder = _declare(
@@ -107,7 +107,7 @@ remainder = _declare(
 
     >>> import wengert as wg
     >>> wg.remainder(wg.tensor([5.5, -5.5]), 2.0)
-    tensor([1.5000, 0.5000])
+    tensor([1.5, 0.5])
     """)
 
 floor_divide = not_differentiable(_declare(
@@ -146,7 +146,7 @@ fmax = _declare(
 
     >>> import wengert as wg
     >>> wg.fmax(wg.tensor([1.0, float("nan")]), wg.tensor([2.0, 0.5]))
-    tensor([2.0000, 0.5000])
+    tensor([2.0, 0.5])
     """)
 
 fmin = _declare(
@@ -158,7 +158,7 @@ fmin = _declare(
 
     >>> import wengert as wg
     >>> wg.fmin(wg.tensor([1.0, float("nan")]), wg.tensor([2.0, 0.5]))
-    tensor([1.0000, 0.5000])
+    tensor([1.0, 0.5])
     """)
 
 # -- logaddexp, logaddexp2 --------------------------------------------------------------
@@ -172,7 +172,7 @@ logaddexp = _declare(
 
     >>> import wengert as wg
     >>> wg.logaddexp(wg.tensor([1000.0, 0.0]), wg.tensor([1000.0, 0.0]))
-    tensor([1000.6931,    0.6931])
+    tensor([1.0007e+03, 6.9315e-01])
     """)
 
 logaddexp2 = _declare(
@@ -255,7 +255,7 @@ def lerp(input, end, weight) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.lerp(wg.tensor([0.0, 1.0]), wg.tensor([10.0, 2.0]), 0.25)
-    tensor([2.5000, 1.2500])
+    tensor([2.50, 1.25])
     """
     input = as_float_tensor(input, "lerp")  # noqa: A001
     end = as_float_tensor(end, "lerp")

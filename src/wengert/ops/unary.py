@@ -196,7 +196,7 @@ def frac(input) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.frac(wg.tensor([1.25, -1.25]))
-    tensor([ 0.2500, -0.2500])
+    tensor([ 0.25, -0.25])
     """
     return sub(input, trunc(input))  # noqa: F821
 

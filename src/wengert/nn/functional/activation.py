@@ -56,7 +56,7 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.nn.functional.hardtanh(wg.tensor([-2.0, 0.5, 2.0]))
-    tensor([-1.0000,  0.5000,  1.0000])
+    tensor([-1.0,  0.5,  1.0])
     """
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
@@ -93,7 +93,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
 
     >>> import wengert as wg
     >>> wg.nn.functional.leaky_relu(wg.tensor([-1.0, 2.0]), 0.1)
-    tensor([-0.1000,  2.0000])
+    tensor([-0.1,  2.0])
     """
     x = as_float_tensor(input, "leaky_relu")
     out = bind(leaky_relu_p, (x,), (float(negative_slope),))
@@ -222,7 +222,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # no
 
     >>> import wengert as wg
     >>> wg.nn.functional.softplus(wg.tensor([-1000.0, 0.0, 1000.0]))
-    tensor([   0.0000,    0.6931, 1000.0000])
+    tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
     """
     if beta == 0:
         raise ValueError("softplus: beta must not be 0 (it divides the result)")
@@ -243,7 +243,7 @@ def logsigmoid(input) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.nn.functional.logsigmoid(wg.tensor([-1000.0, 0.0]))
-    tensor([-1000.0000,    -0.6931])
+    tensor([-1.0000e+03, -6.9315e-01])
     """
     return bind(logsigmoid_p, (as_float_tensor(input, "logsigmoid"),))
 
@@ -279,7 +279,7 @@ def hardsigmoid(input, inplace: bool = False) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.nn.functional.hardsigmoid(wg.tensor([-4.0, 0.0, 4.0]))
-    tensor([0.0000, 0.5000, 1.0000])
+    tensor([0.0, 0.5, 1.0])
     """
     x = as_float_tensor(input, "hardsigmoid")
     return _in_place(input, hardtanh(x + 3, 0.0, 6.0) / 6, inplace, "hardsigmoid")
@@ -315,7 +315,7 @@ def softsign(input) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.nn.functional.softsign(wg.tensor([-1.0, 3.0]))
-    tensor([-0.5000,  0.7500])
+    tensor([-0.50,  0.75])
     """
     x = as_float_tensor(input, "softsign")
     return x / (x.abs() + 1)
@@ -337,7 +337,7 @@ def glu(input, dim: int = -1) -> Tensor:  # noqa: A002
 
     >>> import wengert as wg
     >>> wg.nn.functional.glu(wg.tensor([[1.0, 2.0, 0.0, 100.0]]))
-    tensor([[0.5000, 2.0000]])
+    tensor([[0.5, 2.0]])
     """
     x = as_float_tensor(input, "glu")
     if x.ndim == 0:
