@@ -261,7 +261,9 @@ def lerp(input, end, weight) -> Tensor:  # noqa: A002
     end = as_float_tensor(end, "lerp")
     if input.dtype != end.dtype:
         input, end = promote(input, end)  # noqa: A001
-    if not isinstance(weight, (int, float)):
+    if isinstance(weight, (int, float, np.number)):
+        weight = float(weight)  # a NumPy float64 scalar would make float32 inputs float64
+    else:
         weight = as_float_tensor(weight, "lerp")
         if weight.dtype != input.dtype:
             raise TypeError(f"lerp: weight has dtype {weight.dtype} but input and end have "

@@ -64,24 +64,47 @@ def _rational(z, num, den):
     return top
 
 
+def _horner(t, coefficients):
+    """``c[0] t^n + c[1] t^(n-1) + ... + c[n]``."""
+    p = np.full_like(t, coefficients[0])
+    for c in coefficients[1:]:
+        p *= t
+        p += c
+    return p
+
+
+def _piecewise(condition, if_true, if_false, *arrays):
+    """``where(condition, if_true(*arrays), if_false(*arrays))`` on 1-d float64 arrays, each
+    function evaluated on its own elements only (and not at all when it has none)."""
+    if condition.all():
+        return if_true(*arrays)
+    if not condition.any():
+        return if_false(*arrays)
+    out = np.empty(condition.shape)
+    out[condition] = if_true(*(a[condition] for a in arrays))
+    other = ~condition
+    out[other] = if_false(*(a[other] for a in arrays))
+    return out
+
+
 def _erf_small(x):
     """erf(x) for |x| <= 0.46875."""
     return x * _rational(x * x, _A, _B)
 
 
+def _erfc_ratio_mid(y):
+    return _rational(y, _C, _D)
+
+
+def _erfc_ratio_tail(y):
+    z = 1.0 / (y * y)
+    return (_RSQRT_PI - z * _rational(z, _P, _Q)) / y
+
+
 def _erfc_large(y):
-    """erfc(y) for y > 0.46875 (NaN stays NaN)."""
+    """erfc(y) for y > 0.46875 (NaN stays NaN): ``exp(-y*y)`` times Cody's ratio."""
     y = np.minimum(y, _ERFC_ZERO)
-    mid = y <= 4.0
-    if mid.all():
-        ratio = _rational(y, _C, _D)
-    else:
-        ratio = np.empty_like(y)
-        ratio[mid] = _rational(y[mid], _C, _D)
-        tail = ~mid
-        yt = y[tail]
-        z = 1.0 / (yt * yt)
-        ratio[tail] = (_RSQRT_PI - z * _rational(z, _P, _Q)) / yt
+    ratio = _piecewise(y <= 4.0, _erfc_ratio_mid, _erfc_ratio_tail, y)
     s = np.trunc(y * 16.0)
     s /= 16.0
     d = y - s
@@ -94,6 +117,19 @@ def _erfc_large(y):
     s *= d
     s *= ratio
     return s
+
+
+def _erf_large(x):
+    return np.copysign(1.0 - _erfc_large(np.abs(x)), x)
+
+
+def _erfc_from_small(x):
+    return 1.0 - _erf_small(x)
+
+
+def _erfc_from_large(x):
+    tail = _erfc_large(np.abs(x))
+    return np.where(x < 0, 2.0 - tail, tail)
 
 
 def _as_float64(x):
@@ -113,47 +149,14 @@ def _result(out, dtype, shape):
 def erf(x):
     """The error function ``2/sqrt(pi) * integral_0^x exp(-t*t) dt`` on an array."""
     x, dtype, shape = _as_float64(x)
-    y = np.abs(x)
-    small = y <= _SMALL
-    out = np.empty_like(x)
-    out[small] = _erf_small(x[small])
-    large = ~small
-    xl = x[large]
-    out[large] = np.copysign(0.5 - _erfc_large(np.abs(xl)) + 0.5, xl)
-    return _result(out, dtype, shape)
+    return _result(_piecewise(np.abs(x) <= _SMALL, _erf_small, _erf_large, x), dtype, shape)
 
 
 def erfc(x):
     """The complementary error function ``1 - erf(x)``, accurate in the tail."""
     x, dtype, shape = _as_float64(x)
-    small = np.abs(x) <= _SMALL
-    out = np.empty_like(x)
-    out[small] = 1.0 - _erf_small(x[small])
-    large = ~small
-    xl = x[large]
-    tail = _erfc_large(np.abs(xl))
-    out[large] = np.where(xl < 0, 2.0 - tail, tail)
+    out = _piecewise(np.abs(x) <= _SMALL, _erfc_from_small, _erfc_from_large, x)
     return _result(out, dtype, shape)
-
-
-def _initial_erfinv(a):
-    """erfinv(a) for 0 <= a < 1 to about 1e-3: Giles' single-precision formula
-    (relative error ~1e-7 where it was fitted, 1 - a > 5e-8), and beyond it the
-    asymptotic ``erfc(x) ~ exp(-x*x) / (x sqrt(pi)) (1 - 1/(2 x^2) + 3/(4 x^4))`` solved
-    for x."""
-    w = -np.log((1.0 - a) * (1.0 + a))
-    central = w < 5.0
-    t = np.where(central, w - 2.5, np.sqrt(w) - 3.0)
-    p = np.where(central, _GILES_CENTRAL[0], _GILES_TAIL[0])
-    for c, d in zip(_GILES_CENTRAL[1:], _GILES_TAIL[1:]):
-        p = np.where(central, c, d) + p * t
-    giles = p * a
-    log_q = -np.log((1.0 - a) * math.sqrt(math.pi))  # erfc(x) = 1 - a
-    x = np.sqrt(log_q)
-    for _ in range(2):
-        r = 1.0 / (x * x)
-        x = np.sqrt(log_q - np.log(x) + np.log1p(r * (0.75 * r - 0.5)))
-    return np.where(w < 16.0, giles, x)
 
 
 _GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
@@ -162,20 +165,53 @@ _GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
                0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
 
 
+def _initial_erfinv(a):
+    """erfinv(a) for 0 <= a < 1 to about 1e-6: Giles' single-precision formula (relative
+    error ~1e-7 where it was fitted, 1 - a > 5e-8), and beyond it the asymptotic
+    ``erfc(x) ~ exp(-x*x) / (x sqrt(pi)) (1 - 1/(2 x^2) + 3/(4 x^4))`` solved for x."""
+    w = -np.log((1.0 - a) * (1.0 + a))
+    return _piecewise(w < 5.0, _giles_central, _erfinv_tail, a, w)
+
+
+def _giles_central(a, w):
+    return _horner(w - 2.5, _GILES_CENTRAL) * a
+
+
+def _erfinv_tail(a, w):
+    return _piecewise(w < 16.0, _giles_tail, _erfinv_asymptotic, a, w)
+
+
+def _giles_tail(a, w):
+    return _horner(np.sqrt(w) - 3.0, _GILES_TAIL) * a
+
+
+def _erfinv_asymptotic(a, w):
+    log_q = -np.log((1.0 - a) * math.sqrt(math.pi))  # erfc(x) = 1 - a
+    x = np.sqrt(log_q)
+    for _ in range(2):
+        r = 1.0 / (x * x)
+        x = np.sqrt(log_q - np.log(x) + np.log1p(r * (0.75 * r - 0.5)))
+    return x
+
+
+def _erf_residual_upper(x, a):
+    return (1.0 - a) - erfc(x)  # 1 - a is exact for a >= 1/2: the tail keeps its digits
+
+
+def _erf_residual_lower(x, a):
+    return erf(x) - a
+
+
 def erfinv(y):
     """The inverse of ``erf`` on [-1, 1] (+-inf at +-1, NaN outside)."""
     y, dtype, shape = _as_float64(y)
     a = np.abs(y)
     inside = a < 1.0
     a = a[inside]
-    with np.errstate(divide="ignore", invalid="ignore"):  # the unused asymptotic guesses
-        x = _initial_erfinv(a)
+    x = _initial_erfinv(a)
     upper = a > 0.5
-    lower = ~upper
-    residual = np.empty_like(a)
     for _ in range(2):  # Halley: x -= u / (1 + x u), u = (erf(x) - a) / erf'(x)
-        residual[upper] = (1.0 - a[upper]) - erfc(x[upper])
-        residual[lower] = erf(x[lower]) - a[lower]
+        residual = _piecewise(upper, _erf_residual_upper, _erf_residual_lower, x, a)
         u = residual / (2 * _RSQRT_PI * np.exp(-x * x))
         x = x - u / (1.0 + x * u)
     out = np.where(np.abs(y) == 1.0, np.inf, np.nan)  # NaN for |y| > 1 and for NaN

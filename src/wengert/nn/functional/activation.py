@@ -61,7 +61,8 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     x = as_float_tensor(input, "hardtanh")
-    return _in_place(input, bind(hardtanh_p, (x,), (min_val, max_val)), inplace, "hardtanh")
+    out = bind(hardtanh_p, (x,), (float(min_val), float(max_val)))
+    return _in_place(input, out, inplace, "hardtanh")
 
 
 def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -329,7 +330,8 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     tensor([-1.,  2.])
     """
     x = tensor_arg(input)
-    return _in_place(input, where(x > threshold, x, value), inplace, "threshold")
+    out = where(x > threshold, x, float(value) if x.dtype.kind == "f" else value)
+    return _in_place(input, out, inplace, "threshold")
 
 
 def glu(input, dim: int = -1) -> Tensor:  # noqa: A002
