@@ -26,6 +26,7 @@ def test_lerp_shapes_and_dtypes():
         wg.lerp(wg.ones(2), wg.ones(2), wg.ones(2, dtype=wg.float64))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, for the float division by 0
 @pytest.mark.parametrize("name", ["fmod", "remainder", "floor_divide"])
 def test_integer_division_by_zero(name):
     with pytest.raises(ZeroDivisionError, match=rf"{name}: integer division by zero.*floating"):
