@@ -338,3 +338,60 @@ def test_inplace_activations():
         assert getattr(WF, name)(w, inplace=True) is w
         getattr(TF, name)(t, inplace=True)
         np.testing.assert_allclose(w.numpy(), t.numpy(), rtol=1e-14, err_msg=name)
+
+
+# -- third order ---------------------------------------------------------------------------
+
+
+def _third_derivatives(lib, fn, arrays):
+    """d^3/dx^3 of sum(fn(x, ...)) along all ones, per input (elementwise: the diagonal)."""
+    if lib is wg:
+        xs = [wg.tensor(a, requires_grad=True) for a in arrays]
+        diff = lambda y: wg.grad(y.sum(), xs, create_graph=True)  # noqa: E731
+    else:
+        xs = [torch.tensor(a, requires_grad=True) for a in arrays]
+        diff = lambda y: torch.autograd.grad(y.sum(), xs, create_graph=True)  # noqa: E731
+    y = fn(*xs)
+    for _ in range(3):
+        y = sum(diff(y))
+    return y.detach().numpy()
+
+
+THIRD_ORDER = [
+    ("erf", wg.erf, torch.erf, [smooth(-2, 2)]),
+    ("erfc", wg.erfc, torch.erfc, [smooth(-2, 2)]),
+    ("erfinv", wg.erfinv, torch.erfinv, [smooth(-0.9, 0.9)]),
+    ("exp2", wg.exp2, torch.exp2, [smooth(-2, 2)]),
+    ("log1p", wg.log1p, torch.log1p, [smooth(-0.5, 2)]),
+    ("rsqrt", wg.rsqrt, torch.rsqrt, [smooth(0.5, 2)]),
+    ("asin", wg.asin, torch.asin, [smooth(-0.8, 0.8)]),
+    ("acosh", wg.acosh, torch.acosh, [smooth(1.5, 3)]),
+    ("atanh", wg.atanh, torch.atanh, [smooth(-0.8, 0.8)]),
+    ("sinc", wg.sinc, torch.sinc, [smooth(0.2, 2)]),
+    ("logit", wg.logit, torch.logit, [smooth(0.2, 0.8)]),
+    ("gelu", WF.gelu, TF.gelu, [smooth(-3, 3)]),
+    ("gelu-tanh", lambda t: WF.gelu(t, approximate="tanh"),
+     lambda t: TF.gelu(t, approximate="tanh"), [smooth(-3, 3)]),
+    ("softplus", WF.softplus, TF.softplus, [smooth(-3, 3)]),
+    ("logsigmoid", WF.logsigmoid, TF.logsigmoid, [smooth(-3, 3)]),
+    ("elu", WF.elu, TF.elu, [smooth(-3, -0.1)]),
+    ("mish", WF.mish, TF.mish, [smooth(-3, 3)]),
+    ("atan2", wg.atan2, torch.atan2, [smooth(-2, 2), smooth(0.5, 2)]),
+    ("hypot", wg.hypot, torch.hypot, [smooth(0.5, 2), smooth(-2, -0.5)]),
+    ("logaddexp", wg.logaddexp, torch.logaddexp, [smooth(-2, 2), smooth(-2, 2)]),
+    ("xlogy", wg.xlogy, torch.xlogy, [smooth(-2, 2), smooth(0.5, 2)]),
+]
+
+
+@pytest.mark.parametrize("name,wfn,tfn,arrays", THIRD_ORDER, ids=[c[0] for c in THIRD_ORDER])
+def test_third_order(name, wfn, tfn, arrays):
+    np.testing.assert_allclose(_third_derivatives(wg, wfn, arrays),
+                               _third_derivatives(torch, tfn, arrays), rtol=1e-10, atol=1e-12)
+
+
+def test_sinc_third_derivative_at_zero_is_zero():
+    x = wg.tensor([0.0], dtype=wg.float64, requires_grad=True)
+    y = wg.sinc(x)
+    for _ in range(3):
+        (y,) = wg.grad(y.sum(), [x], create_graph=True)
+    assert y.item() == 0.0  # sinc is even
