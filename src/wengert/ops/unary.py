@@ -70,9 +70,10 @@ _UNARY = [
      "reciprocal square root ``1 / sqrt(x)``"),
     ("square", np.square, True, False, lambda ns, y, x: 2 * x, "square ``x * x``"),
     ("reciprocal", _reciprocal, False, True, lambda ns, y, x: -(y * y), "reciprocal ``1 / x``"),
-    ("asin", np.arcsin, True, False, lambda ns, y, x: DivideBy(ns.sqrt(1 - x * x)),
+    # (1 - x)(1 + x), not 1 - x*x: that keeps its digits near +-1.
+    ("asin", np.arcsin, True, False, lambda ns, y, x: DivideBy(ns.sqrt((1 - x) * (1 + x))),
      "inverse sine"),
-    ("acos", np.arccos, True, False, lambda ns, y, x: DivideBy(-ns.sqrt(1 - x * x)),
+    ("acos", np.arccos, True, False, lambda ns, y, x: DivideBy(-ns.sqrt((1 - x) * (1 + x))),
      "inverse cosine"),
     ("atan", np.arctan, True, False, lambda ns, y, x: DivideBy(1 + x * x), "inverse tangent"),
     ("sinh", np.sinh, True, False, lambda ns, y, x: ns.cosh(x), "hyperbolic sine"),
