@@ -56,6 +56,7 @@ from ._tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
 from .ops.arrange import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.binary import *
 from .ops.contract import *
 from .ops.diagonal import *
 from .ops.elementwise import *
@@ -67,6 +68,7 @@ from .ops.reduce import *
 from .ops.scan import *
 from .ops.shape import *
 from .ops.sort import *
+from .ops.unary import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes

@@ -6,6 +6,7 @@ methods and operators.
 
 from . import (  # noqa: F401 - one module a line
     arrange,
+    binary,
     contract,
     diagonal,
     elementwise,
@@ -18,4 +19,6 @@ from . import (  # noqa: F401 - one module a line
     scan,
     shape,
     sort,
+    special,
+    unary,
 )

@@ -174,25 +174,33 @@ _UNARY = [
 ]
 
 
-_KEEP_INTEGERS = {"relu", "abs", "sign"}  # the rest map integers to floats
+def declare_unary(table, namespace: dict, keep_integers=(), examples=None) -> list[str]:
+    """Declare the one-input primitives of ``table`` in the module ``namespace``.
+
+    Each row is ``(name, forward, saves x?, saves out?, d out / d x, description)``;
+    each gives a primitive ``<name>_p``, the function ``<name>`` (also a ``Tensor``
+    method) and returns the names for ``__all__``. Integer inputs give the default
+    float dtype, except for the names in ``keep_integers``. ``examples``: a doctest
+    input (a list literal) for the names whose domain excludes ``[0.5, 1.0]``.
+    """
+    names = []
+    for name, impl, saves_x, saves_out, derivative, description in table:
+        prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
+                         rule=(derivative,))
+        fn = unary_fn(prim, floating=name not in keep_integers)
+        fn.__module__ = namespace["__name__"]  # documented (and doctested) with that module
+        example = (examples or {}).get(name, "[0.5, 1.0]")
+        fn.__doc__ = (f"Elementwise {description}.\n\n"
+                      f"    >>> import wengert as wg\n"
+                      f"    >>> x = wg.tensor({example}, requires_grad=True)\n"
+                      f"    >>> wg.{name}(x).sum().backward()  # x.grad holds d{name}/dx\n")
+        method(name)(fn)
+        namespace[name + "_p"], namespace[name] = prim, fn
+        names.append(name)
+    return names
 
 
-def _make_unary(name, impl, saves_x, saves_out, derivative, description):
-    prim = Primitive(name, impl, save=(VALUE if saves_x else None,), save_out=saves_out,
-                     rule=(derivative,))
-    fn = unary_fn(prim, floating=name not in _KEEP_INTEGERS)
-    fn.__module__ = __name__  # documented (and doctested) as part of this module
-    fn.__doc__ = (f"Elementwise {description}.\n\n"
-                  f"    >>> import wengert as wg\n"
-                  f"    >>> x = wg.tensor([0.5, 1.0], requires_grad=True)\n"
-                  f"    >>> wg.{name}(x).sum().backward()  # x.grad holds d{name}/dx\n")
-    method(name)(fn)
-    return prim, fn
-
-
-for _spec in _UNARY:
-    globals()[_spec[0] + "_p"], globals()[_spec[0]] = _make_unary(*_spec)
-__all__ += [_spec[0] for _spec in _UNARY]
+__all__ += declare_unary(_UNARY, globals(), keep_integers={"relu", "abs", "sign"})
 Tensor.__abs__ = globals()["abs"]
 method("absolute")(globals()["abs"])
 

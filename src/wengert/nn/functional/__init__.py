@@ -1,6 +1,7 @@
 """``wg.nn.functional`` (conventionally imported as ``F``): PyTorch's stateless
 neural-network functions, each differentiable in both modes and to any order."""
 
+from . import activation as _activation
 from . import attention as _attention
 from . import conv as _conv
 from . import cross_entropy as _cross_entropy
@@ -14,6 +15,7 @@ from . import pooling as _pooling
 from . import sampling as _sampling
 from . import softmax as _softmax
 from . import sparse as _sparse
+from .activation import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .cross_entropy import *  # noqa: F403
@@ -29,7 +31,8 @@ from .softmax import *  # noqa: F403
 from .sparse import *  # noqa: F403
 
 __all__: list[str] = [
-    *_attention.__all__, *_conv.__all__, *_cross_entropy.__all__, *_dropout.__all__,
-    *_folding.__all__, *_linear.__all__, *_loss.__all__, *_normalization.__all__,
-    *_padding.__all__, *_pooling.__all__, *_sampling.__all__, *_softmax.__all__, *_sparse.__all__,
+    *_activation.__all__, *_attention.__all__, *_conv.__all__, *_cross_entropy.__all__,
+    *_dropout.__all__, *_folding.__all__, *_linear.__all__, *_loss.__all__,
+    *_normalization.__all__, *_padding.__all__, *_pooling.__all__, *_sampling.__all__,
+    *_softmax.__all__, *_sparse.__all__,
 ]
