@@ -18,6 +18,7 @@ import numpy as np
 from .._primitive import FAST, OBSERVERS, input_map
 from ..autograd import linear as lin
 from ..autograd.engine import _unpack_saved
+from ..autograd.graph import Packed
 from ..autograd.node import Node
 from ..ops.elementwise import _Cast
 
@@ -91,6 +92,8 @@ class Tape:
             args = _unpack_saved(node, False)
         params = node.params
         out = node.out if prim.save_out else None
+        if type(out) is Packed:
+            out = out.unpack()
         spec = self.shapes.get(node)
         total = None
         for i, p in enumerate(parents):

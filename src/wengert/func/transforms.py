@@ -27,6 +27,10 @@ def _bound(f, kwargs):
     return functools.partial(f, **kwargs) if kwargs else f
 
 
+def _detached(t):
+    return t.detach() if t._requires_grad else t
+
+
 def _ones(t):
     return _wrap(np.ones(t._data.shape, t._data.dtype))
 
@@ -168,8 +172,8 @@ def jvp(f, primals, tangents, *, has_aux: bool = False):
     derivs = [t if t is not None else _wrap(np.zeros(p._data.shape, p._data.dtype))
               for p, t in pairs]
     if not reaches_outside((*values, *derivs), ()):
-        values = [to_kind(v, kind) for v in values]
-        derivs = [to_kind(d, kind) for d in derivs]
+        values = [to_kind(_detached(v), kind) for v in values]
+        derivs = [to_kind(_detached(d), kind) for d in derivs]
     out = (unflatten(out_spec, values), unflatten(out_spec, derivs))
     return (*out, aux) if has_aux else out
 
