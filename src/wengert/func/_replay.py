@@ -107,6 +107,8 @@ class Tape:
             if spec is not None:
                 shape = spec[0] if batch is None else (batch, *spec[0])
                 if term.shape != shape:
+                    if batch is not None:
+                        term = _aligned(term, spec)
                     term = np.broadcast_to(term, shape)
                 if term.dtype != spec[1]:
                     term = term.astype(spec[1])

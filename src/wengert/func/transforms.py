@@ -52,7 +52,8 @@ def grad_and_value(f, argnums=0, has_aux: bool = False):
         ev = Evaluation(_bound(f, kwargs), args, argnums, has_aux, "grad")
         out = ev.outputs[0]
         if len(ev.outputs) != 1 or out._data.size != 1:
-            shape = out.shape if len(ev.outputs) == 1 else f"a pytree of {len(ev.outputs)}"
+            shape = (f"shape {out.shape}" if len(ev.outputs) == 1
+                     else f"a pytree of {len(ev.outputs)} arrays")
             raise RuntimeError(
                 f"grad: the function must return a scalar (one element) to take its gradient, "
                 f"but it returned {shape}. For a non-scalar output use wg.func.jacobian (every "
