@@ -7,6 +7,7 @@ import pytest
 
 import wengert as wg
 from wengert.func import (
+    _replay,
     grad,
     grad_and_value,
     hessian,
@@ -16,9 +17,9 @@ from wengert.func import (
     jacrev,
     jvp,
     linearize,
+    transforms,
     vjp,
 )
-from wengert.func import _replay, transforms
 
 rng = np.random.default_rng(4)
 
