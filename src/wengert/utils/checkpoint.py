@@ -38,9 +38,12 @@ class _Recomputation:
         return self.count - 1  # the value itself is dropped
 
     def unpack(self, position):
-        if self.values is None:
-            self.values = self._rerun()
-        return self.values[position]
+        # Each value is handed out once per backward pass, then dropped, so that memory
+        # comes back as the pass goes; another pass over the same tape (retain_graph)
+        # finds it missing and recomputes again.
+        if self.values is None or position not in self.values:
+            self.values = dict(enumerate(self._rerun()))
+        return self.values.pop(position)
 
     def _rerun(self) -> list:
         values = []
