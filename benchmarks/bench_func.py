@@ -14,7 +14,8 @@ Workloads:
    only, so what is measured is activations and cotangents, not parameter gradients.
 
 Before timing, every wengert result is compared with PyTorch's. Timing: warm-up, then
-the median of ``repeats`` runs (``time.perf_counter``); PyTorch with one thread.
+the median of ``repeats`` runs (``time.perf_counter``), the variants of a workload
+measured round-robin; PyTorch with one thread.
 
     python benchmarks/bench_func.py            # full run, prints a table
     python benchmarks/bench_func.py --quick    # fewer repeats, smaller memory workload
@@ -43,16 +44,24 @@ except ImportError:  # PyTorch is optional
     torch = tf = None
 
 
-def _median_time(fn, repeats: int, warmup: int = 2) -> float:
+def _median_times(fns: dict, repeats: int, warmup: int = 2) -> dict:
+    """The median time of each function, measured round-robin (one run of each per
+    round, in a shuffled order), so that a busy machine's drift and the caches one leaves
+    for the next affect them all alike."""
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in fns.values():
+            fn()
+    times: dict = {name: [] for name in fns}
+    order = np.random.default_rng(0)
+    names = list(fns)
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name in order.permutation(names):
+            fn = fns[name]
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def _mlp_jacobian_case(n, m, seed=0):
@@ -71,24 +80,28 @@ def _mlp_jacobian_case(n, m, seed=0):
 def _jacobian_rows(n, m, repeats):
     x, f, tf_f = _mlp_jacobian_case(n, m)
     name = f"jacobian R^{n}->R^{m}"
-    ours = {mode: _median_time(lambda mode=mode: wg.func.jacobian(f, mode=mode)(x), repeats)
-            for mode in ("auto", "forward", "reverse")}
-    theirs = {}
+    fns = {mode: (lambda mode=mode: wg.func.jacobian(f, mode=mode)(x))
+           for mode in ("auto", "forward", "reverse")}
     if torch is not None:
         tx = torch.tensor(x)
         want = tf.jacrev(tf_f)(tx).numpy()
         for mode in ("auto", "forward", "reverse"):
             np.testing.assert_allclose(wg.func.jacobian(f, mode=mode)(x), want, rtol=1e-10,
                                        atol=1e-12)
-        theirs = {"forward": _median_time(lambda: tf.jacfwd(tf_f)(tx), repeats),
-                  "reverse": _median_time(lambda: tf.jacrev(tf_f)(tx), repeats)}
+        fns["torch forward"] = lambda: tf.jacfwd(tf_f)(tx)
+        fns["torch reverse"] = lambda: tf.jacrev(tf_f)(tx)
+    times = _median_times(fns, repeats)
+    ours = {mode: times[mode] for mode in ("auto", "forward", "reverse")}
+    theirs = {}
+    if torch is not None:
+        theirs = {"forward": times["torch forward"], "reverse": times["torch reverse"]}
         theirs["auto"] = min(theirs.values())  # the better of torch's two, chosen by hand
     best, worst = min(ours["forward"], ours["reverse"]), max(ours["forward"], ours["reverse"])
     rows = []
     for mode in ("auto", "forward", "reverse"):
-        row = _row(f"{name} {mode}" + (" (torch: better of jacfwd/jacrev)" if mode == "auto"
-                                       else f" (torch.func.{'jacfwd' if mode == 'forward' else 'jacrev'})"),
-                   ours[mode], theirs.get(mode))
+        peer = {"auto": "torch: better of jacfwd/jacrev", "forward": "torch.func.jacfwd",
+                "reverse": "torch.func.jacrev"}[mode]
+        row = _row(f"{name} {mode} ({peer})", ours[mode], theirs.get(mode))
         if mode == "auto":
             row["auto_vs_better_mode"] = ours["auto"] / best
             row["worse_mode_vs_auto"] = worst / ours["auto"]
@@ -111,8 +124,7 @@ def _hvp_row(repeats):
         return loss
 
     loss = make(wg, wg.tensor)
-    ours = _median_time(lambda: wg.func.hvp(loss, (w1, w2), (v1, v2)), repeats)
-    theirs = None
+    fns = {"wengert": lambda: wg.func.hvp(loss, (w1, w2), (v1, v2))}
     if torch is not None:
         t_loss = make(torch, torch.tensor)
         tw = (torch.tensor(w1), torch.tensor(w2))
@@ -123,7 +135,9 @@ def _hvp_row(repeats):
 
         for a, b in zip(wg.func.hvp(loss, (w1, w2), (v1, v2)), t_hvp()):
             np.testing.assert_allclose(a, b.numpy(), rtol=1e-10, atol=1e-12)
-        theirs = _median_time(t_hvp, repeats)
+        fns["torch"] = t_hvp
+    times = _median_times(fns, repeats)
+    ours, theirs = times["wengert"], times.get("torch")
     return _row("hvp of an MLP loss (64x32 -> 64 -> 10), forward over reverse", ours, theirs)
 
 
@@ -166,7 +180,7 @@ def _row(workload, ours, theirs):
 def run(quick: bool = False) -> list[dict]:
     """Every workload; rows ``{workload, wengert_s, torch_s, ratio}`` (ratio: wengert's
     time over PyTorch's; for the memory row, checkpointed peak over plain peak)."""
-    repeats = 3 if quick else 15
+    repeats = 3 if quick else 25
     rows = _jacobian_rows(3, 1000, repeats) + _jacobian_rows(1000, 3, repeats)
     rows.append(_hvp_row(repeats * 4))
     rows.append(_memory_row(quick))
