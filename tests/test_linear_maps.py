@@ -182,6 +182,35 @@ case("take-then-reshape", lambda c: Compose(Take(np.array([0, 0, 2]), (3, 4)),
                                             Reshape((3, 4), (12,))), (3, 4))
 case("nested", lambda c: Compose(Compose(Permute((1, 0)), Mask(c(_MASK.T))), NEGATE), (2, 3))
 
+
+
+class _ScaleBy(wg.autograd.Function):
+    """A custom Function: its map's apply calls jvp, its transpose calls backward."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        ctx.save_for_backward(w)
+        return x * w
+
+    @staticmethod
+    def backward(ctx, g):
+        (w,) = ctx.saved_tensors
+        return g * w, None
+
+    @staticmethod
+    def jvp(ctx, t, tw):
+        (w,) = ctx.saved_tensors
+        return t * w
+
+
+def _function_map(c):
+    node = _ScaleBy.apply(wg.zeros(2, 3, dtype=wg.float64, requires_grad=True),
+                          wg.tensor(_W[:, :, 0]))._node
+    return node.prim.rule(FAST, 0, None, *node.saved, *node.params)
+
+
+case("custom-Function", _function_map, (2, 3))
+
 case("f64->f32", lambda c: _Cast(F64, F32), (2, 3), F64)
 case("f32->f64", lambda c: _Cast(F32, F64), (2, 3), F32)
 case("f64->f32-()", lambda c: _Cast(F64, F32), (), F64)

@@ -70,6 +70,7 @@ from .ops.shape import *
 from .ops.sort import *
 from .ops.unary import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
+from . import func, utils  # noqa: E402 - wg.func transforms, wg.utils (loaded lazily)
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
 half, float, double = float16, float32, float64  # noqa: A001

@@ -38,6 +38,10 @@ OBSERVERS: list = []
 """Callbacks ``f(prim, node, output, args)`` told of every op (``node`` is None when it was
 not recorded): ``tools.tape.recording`` and ``autograd.detect_anomaly``."""
 
+PACK = None
+"""``autograd.graph.pack_node`` while a ``saved_tensors_hooks`` context is open, else None:
+tape entries that save values are handed to it (one global test when none is open)."""
+
 FAST = SimpleNamespace()
 """Rule namespace on raw arrays: each primitive's forward implementation
 (or its stand-in from ``_FAST_OVERRIDES``)."""
@@ -185,6 +189,8 @@ def _record(prim, args, arrays, params, out) -> Tensor:
     node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
                 params, out if prim.save_out else None, meta)
     result._node = node
+    if PACK is not None and (any_value or prim.save_out):
+        PACK(node)
     if OBSERVERS:
         _notify(prim, node, result, args)
     return result
@@ -272,6 +278,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
         else:
             saved, versions = _NOTHING1, None
         t._node = Node(prim, (node or x,), saved, versions, (), out if save_out else None, None)
+        if PACK is not None and (save_x or save_out):
+            PACK(t._node)
         if OBSERVERS:
             _notify(prim, t._node, t, (x,))
         return t
@@ -384,6 +392,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             saved, versions = _NOTHING2, None
         t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
                        saved, versions, (), out if save_out else None, meta)
+        if PACK is not None and (versions is not None or save_out):
+            PACK(t._node)
         if OBSERVERS:
             _notify(prim, t._node, t, (a, b))
         return t
@@ -531,9 +541,10 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
         saved, versions = list(node.saved), list(node.versions)
         for i, p in enumerate(primals):
             if versions[i] is not None and p is not args[i] and (
-                    saved[i] is p or saved[i] is p._data):
-                saved[i], versions[i] = args[i], version_of(args[i])
-        node.saved, node.versions = tuple(saved), tuple(versions)
+                    saved[i] is p or saved[i] is p._data or (
+                        PACK is not None and hasattr(saved[i], "unpack_hook"))):
+                saved[i], versions[i] = args[i], version_of(args[i])  # (not packed)
+        node.saved, node.versions = tuple(saved), type(node.versions)(versions)
     if level is None or prim.rule is None:
         return out
     tangents = [a._fw.get(level) if type(a) in TENSOR_TYPES and a._fw is not None else None

@@ -14,12 +14,14 @@ from .node import Node
 _LAZY = {"backward": "engine", "grad": "engine", "forward_ad": None,
          "gradcheck": "checks", "gradgradcheck": "checks", "GradcheckError": "checks",
          "detect_anomaly": "anomaly", "set_detect_anomaly": "anomaly",
-         "is_anomaly_enabled": "anomaly", "AnomalyError": "anomaly"}
+         "is_anomaly_enabled": "anomaly", "AnomalyError": "anomaly",
+         "Function": "function", "FunctionCtx": "function", "graph": None}
 
 __all__ = [
     "backward", "grad", "forward_ad", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "Node", "gradcheck", "gradgradcheck", "GradcheckError",
     "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
+    "Function", "FunctionCtx", "graph",
 ]
 
 

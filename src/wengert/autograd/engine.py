@@ -17,6 +17,7 @@ import numpy as np
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
+from .graph import Packed
 from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
 from .node import Node
 
@@ -247,8 +248,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         versions = node.versions
         if versions is None and node.out is None:
             args = node.saved  # nothing saved by value: nothing to check or unwrap
-        elif create_graph or node.out is not None:
-            args = _unpack_saved(node, create_graph)
+        elif create_graph or node.out is not None or type(versions) is not tuple:
+            args = _unpack_saved(node, create_graph)  # (not a tuple: saved_tensors_hooks)
         else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
             args = node.saved
             for i, v in enumerate(versions):
@@ -260,6 +261,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         out = None
         if prim.save_out:
             out = node.out
+            if type(out) is Packed:  # saved_tensors_hooks
+                out = out.unpack()
             if create_graph:
                 out = _wrap(out, node, True)
                 out._fw = node.out_fw
@@ -303,6 +306,16 @@ def _unpack_saved(node, create_graph):
     args = list(saved)
     for i, v in enumerate(versions or ()):
         s = saved[i]
+        if type(s) is Packed:  # saved_tensors_hooks: restored for this use only
+            s = args[i] = s.unpack()
+            if saved[i].counter is not None:  # it was a tensor (a leaf, a view, a constant)
+                now, parent = saved[i].counter[0], node.parents[i]
+                if now != v:
+                    raise RuntimeError(_modified_message(node, f"input {i}", s, now, v))
+                if create_graph:
+                    args[i] = parent if type(parent) in TENSOR_TYPES else _wrap(
+                        s, parent, True) if type(parent) is Node else _wrap(s)
+                continue
         if v is None:  # a constant, or a private copy made by an in-place op
             if type(s) in TENSOR_TYPES:
                 if not create_graph:
