@@ -55,7 +55,8 @@ from ._creation import (
 from ._tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
-from .ops.elementwise import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.complex import *  # noqa: F403 - each module's __all__ is its public API
+from .ops.elementwise import *
 from .ops.index import *
 from .ops.linalg import *
 from .ops.reduce import *

@@ -17,7 +17,7 @@ import numpy as np
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
-from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
+from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE, conj
 from .node import Node
 
 _by_seq = attrgetter("seq")
@@ -101,6 +101,11 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
                 "computed under no_grad)."
             )
         if g is None:
+            if out._data.dtype.kind == "c":
+                raise RuntimeError(
+                    f"{caller}: grad can be implicitly created only for real outputs, but "
+                    f"output {i} has dtype {out.dtype}. Differentiate a real loss (e.g. "
+                    "y.abs().sum() or y.real.sum()), or pass the cotangent explicitly.")
             if out._data.size != 1:
                 raise RuntimeError(
                     f"{caller}: grad can be implicitly created only for outputs with one "
@@ -276,8 +281,10 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = -ct
             elif type(m) in LINEAR_MAP_TYPES:
                 g = m.transpose(ns, ct)
-            else:
+            elif ct.dtype.kind != "c":
                 g = ct * m
+            else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                g = ct * conj(ns, m)
             if meta is not None and meta[i] is not None:
                 shape, dtype = meta[i]
                 g = ns.sum_to(g, shape)

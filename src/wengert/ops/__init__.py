@@ -4,4 +4,4 @@ Importing this package registers every primitive and attaches the ``Tensor``
 methods and operators.
 """
 
-from . import elementwise, index, inplace, linalg, reduce, shape  # noqa: F401
+from . import complex, elementwise, index, inplace, linalg, reduce, shape  # noqa: F401
