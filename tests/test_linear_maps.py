@@ -43,6 +43,7 @@ from wengert.autograd.linear import (
     SumTo,
     Take,
 )
+from wengert.fft._transforms import C2C, C2R, R2C
 from wengert.ops import complex as cx
 from wengert.ops.elementwise import _Cast
 from wengert.ops.index import _Overwrite
@@ -188,10 +189,11 @@ def dyadic_complex(shape) -> np.ndarray:
 
 _Z = dyadic_complex((2, 3))
 case("complex-c(2,3)", lambda c: Scale(c(_Z)), (2, 3), C128)
-case("complex-c(3,)-t(2,3)", lambda c, z=dyadic_complex((3,)): Scale(c(z)), (2, 3), C128)
+_Z3 = dyadic_complex((3,))
+_D = nonzero((2, 3)) + 1j * dyadic((2, 3))
+case("complex-c(3,)-t(2,3)", lambda c: Scale(c(_Z3)), (2, 3), C128)
 case("complex-c-python", lambda c: Scale(0.5 - 1.5j), (2, 3), C128)
-case("complex-d(2,3)", lambda c, d=nonzero((2, 3)) + 1j * dyadic((2, 3)): DivideBy(c(d)),
-     (2, 3), C128)
+case("complex-d(2,3)", lambda c: DivideBy(c(_D)), (2, 3), C128)
 case("complex-d-python", lambda c: DivideBy(2 + 2j), (3,), C128)
 for a, b in [((2, 3), (3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4))]:
     other_b, other_a = dyadic_complex(b), dyadic_complex(a)
@@ -210,6 +212,15 @@ case("into-imag", lambda c: cx._INTO_IMAG, (3,), F64)
 case("(2,3)", lambda c: cx._CONJUGATE, (2, 3), C128)
 case("as-real-(2,3)", lambda c: cx._AS_REAL, (2, 3), C128)
 case("as-complex-(2,3,2)", lambda c: cx._AS_COMPLEX, (2, 3, 2), F64)
+for norm in ("backward", "ortho", "forward"):
+    case(f"(4,)-{norm}-fwd", lambda c, norm=norm: C2C((0,), norm, True), (4,), C128)
+    case(f"(2,3)-{norm}-inv", lambda c, norm=norm: C2C((1, 0), norm, False), (2, 3), C128)
+    for shape, axes in [((6,), (0,)), ((5,), (0,)), ((2, 4), (0, 1)), ((3, 2), (1, 0))]:
+        n = shape[axes[-1]]
+        half = tuple(n // 2 + 1 if i == axes[-1] else k for i, k in enumerate(shape))
+        lab = f"{fmt(shape)}-{axes}-{norm}".replace(" ", "")
+        case(lab, lambda c, a=axes, norm=norm, n=n: R2C(a, norm, n), shape, F64)
+        case(lab, lambda c, a=axes, norm=norm, n=n: C2R(a, norm, n), half, C128)
 
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
