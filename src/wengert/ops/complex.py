@@ -218,7 +218,10 @@ def conj(input) -> Tensor:  # noqa: A002
 
 
 conj_physical = conj
-method("conj_physical", "resolve_conj")(conj)
+method("conj_physical")(conj)
+# Conjugation is never lazy here, so there is nothing to resolve (PyTorch's conj bit).
+Tensor.resolve_conj = Tensor.resolve_neg = lambda self: self
+Tensor.is_conj = lambda self: False
 
 
 def _nonzero(ns, x):
