@@ -86,7 +86,7 @@ add_case("pow", "raw(1+1j)**c(2,3)", Raw(1 + 1j), cplx((2, 3)))
 add_case("pow", "rawc(3,)**c(2,3)", Raw(right_half((3,))), cplx((2, 3)))
 
 _DOMAIN = {"neg": cplx, "exp": cplx, "log": right_half, "sin": cplx, "cos": cplx,
-           "tan": cplx, "tanh": cplx, "sqrt": right_half, "abs": away0}
+           "tan": cplx, "tanh": cplx, "sqrt": right_half, "abs": away0, "sigmoid": cplx}
 for name, dom in _DOMAIN.items():
     for shape in [(), (2, 3)]:
         add_case(name, f"c{fmt(shape)}", dom(shape))

@@ -159,6 +159,8 @@ method("negative")(neg)
 
 
 def _sigmoid(x):
+    if x.dtype.kind == "c":  # (logaddexp has no complex loop)
+        return 1 / (1 + np.exp(-x))
     # exp(-log(1 + exp(-x))) stays accurate for large |x| in both directions.
     return np.exp(-np.logaddexp(0, -x))
 
