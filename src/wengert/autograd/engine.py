@@ -17,7 +17,7 @@ import numpy as np
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
-from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE, conj
+from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, conj
 from .node import Node
 
 _by_seq = attrgetter("seq")
@@ -281,7 +281,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = -ct
             elif type(m) in LINEAR_MAP_TYPES:
                 g = m.transpose(ns, ct)
-            elif ct.dtype.kind != "c":
+            elif ct.dtype not in COMPLEX_DTYPES:  # (a set lookup: the cheapest test)
                 g = ct * m
             else:  # a complex multiplier pulls back conjugated (see autograd.linear)
                 g = ct * conj(ns, m)

@@ -21,8 +21,13 @@ transpose: a multiplier ``c`` pulls a cotangent back as ``ct * conj(c)``.
 
 from __future__ import annotations
 
+import numpy as np
+
 LINEAR_MAP_TYPES: set[type] = set()
 """Every LinearMap class; the engine tests ``type(m) in LINEAR_MAP_TYPES``."""
+
+COMPLEX_DTYPES = frozenset({np.dtype(np.complex64), np.dtype(np.complex128)})
+"""``dtype in COMPLEX_DTYPES`` is the cheapest test for complex data on the hot path."""
 
 
 class LinearMap:
@@ -82,7 +87,7 @@ class Scale(LinearMap):
 
     def transpose(self, ns, ct):
         # A real cotangent means real data: conjugating is only needed for complex.
-        return ct * self.c if ct.dtype.kind != "c" else ct * conj(ns, self.c)
+        return ct * self.c if ct.dtype not in COMPLEX_DTYPES else ct * conj(ns, self.c)
 
 
 class ReMul(LinearMap):
@@ -113,7 +118,7 @@ class DivideBy(LinearMap):
         return t / self.d
 
     def transpose(self, ns, ct):
-        return ct / self.d if ct.dtype.kind != "c" else ct / conj(ns, self.d)
+        return ct / self.d if ct.dtype not in COMPLEX_DTYPES else ct / conj(ns, self.d)
 
 
 class Mask(LinearMap):
