@@ -388,7 +388,7 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
             leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
             continue
         if g.dtype != leaf._data.dtype:
-            g = g.astype(leaf._data.dtype)
+            g = _cast(g, leaf._data.dtype)
         old = leaf._grad
         if old is None:
             leaf._grad = _wrap(_owned(g, handed_out))
@@ -400,6 +400,13 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
         else:
             np.add(old._data, g, out=old._data)
             bump_version(old)
+
+
+def _cast(g, dtype):
+    """A raw gradient in its input's dtype; a complex one for a real input is its real part."""
+    if g.dtype.kind == "c" and dtype.kind != "c":
+        g = g.real
+    return g.astype(dtype)
 
 
 def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
@@ -418,7 +425,7 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
             continue
         if not create_graph:
             if g.dtype != t._data.dtype:
-                g = g.astype(t._data.dtype)
+                g = _cast(g, t._data.dtype)
             g = _wrap(g)
         elif g.dtype != t._data.dtype:
             g = g.to(t._data.dtype)
