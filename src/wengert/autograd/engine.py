@@ -240,6 +240,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
     recorded op: every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
+    complex_dtypes = COMPLEX_DTYPES  # a local: read once per multiplier
     for node in order:
         ct = pop(node, None)
         if node.hooks is not None and ct is not None:
@@ -281,7 +282,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = -ct
             elif type(m) in LINEAR_MAP_TYPES:
                 g = m.transpose(ns, ct)
-            elif ct.dtype not in COMPLEX_DTYPES:  # (a set lookup: the cheapest test)
+            elif ct.dtype not in complex_dtypes:  # (a set lookup: the cheapest test)
                 g = ct * m
             else:  # a complex multiplier pulls back conjugated (see autograd.linear)
                 g = ct * conj(ns, m)
