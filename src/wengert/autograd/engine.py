@@ -17,7 +17,7 @@ import numpy as np
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
-from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, conj
+from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node
 
 _by_seq = attrgetter("seq")
@@ -240,7 +240,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
     recorded op: every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
-    complex_dtypes = COMPLEX_DTYPES  # a local: read once per multiplier
+    complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     for node in order:
         ct = pop(node, None)
         if node.hooks is not None and ct is not None:
@@ -282,8 +282,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = -ct
             elif type(m) in LINEAR_MAP_TYPES:
                 g = m.transpose(ns, ct)
-            elif ct.dtype not in complex_dtypes:  # (a set lookup: the cheapest test)
-                g = ct * m
+            elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
             else:  # a complex multiplier pulls back conjugated (see autograd.linear)
                 g = ct * conj(ns, m)
             if meta is not None and meta[i] is not None:

@@ -29,6 +29,9 @@ LINEAR_MAP_TYPES: set[type] = set()
 COMPLEX_DTYPES = frozenset({np.dtype(np.complex64), np.dtype(np.complex128)})
 """``dtype in COMPLEX_DTYPES`` is the cheapest test for complex data on the hot path."""
 
+REAL_SCALAR_TYPES = frozenset({np.float64, np.float32, np.float16})
+"""NumPy's real scalar types (0-d results): ``type(x) in`` it is cheaper than ``x.dtype``."""
+
 
 class LinearMap:
     """Base class: subclasses define ``apply`` (JVP) and ``transpose`` (VJP)."""
