@@ -3,7 +3,8 @@
 The cases live in ``op_cases`` (one module per area, ``add_fn_case``). Each is
 checked with ``gradcheck`` (reverse and forward mode against central
 differences, every Jacobian element) and ``gradgradcheck`` (reverse-over-reverse
-and forward-over-reverse). The coverage test fails when a public operator
+and forward-over-reverse). Float64 and complex128 arrays become differentiable
+inputs (gradcheck perturbs real and imaginary parts separately). The coverage test fails when a public operator
 function has no case, unless it is declared not differentiable in the library
 (``wengert.ops._registry.not_differentiable``) or is a primitive swept by
 ``test_primitives.py``.
@@ -26,7 +27,8 @@ def inputs(case: FnCase) -> list:
         if isinstance(a, Raw):
             out.append(a.value)
         elif isinstance(a, np.ndarray):
-            out.append(wg.tensor(a, dtype=a.dtype, requires_grad=a.dtype == np.float64))
+            differentiable = a.dtype in (np.float64, np.complex128)
+            out.append(wg.tensor(a, dtype=a.dtype, requires_grad=differentiable))
         else:
             out.append(a)
     return out

@@ -86,3 +86,45 @@ def test_bad_inputs():
         gradcheck(wg.sin, (t64([1.0], requires_grad=False),))
     with pytest.raises(TypeError, match="not a Tensor"):
         gradcheck(lambda a: 3.0, (t64([1.0]),))
+
+
+# -- complex inputs: real and imaginary parts are perturbed separately ------------------------
+
+
+def c128(values, requires_grad=True):
+    return wg.tensor(np.asarray(values, dtype=np.complex128), requires_grad=requires_grad)
+
+
+def test_complex_inputs_and_outputs_pass():
+    z, w = c128([0.3 + 1j, -0.5 + 0.2j]), c128([0.7 - 0.1j, 0.2 + 0.4j])
+    x = t64([0.4, -1.1])
+    assert gradcheck(lambda a, b: (wg.exp(a) * b, wg.abs(a)), (z, w))
+    assert gradcheck(lambda a, b: a * b + wg.conj(a), (z, x))  # complex and real inputs
+    assert gradgradcheck(lambda a, b: wg.sin(a) * b, (z, w))  # random complex grad_outputs
+
+
+def test_a_conjugated_gradient_is_caught_naming_the_part():
+    """A holomorphic rule pulled back without the conjugate is wrong in the imaginary part."""
+    from wengert.autograd.linear import LINEAR_MAP_TYPES, LinearMap
+
+    class NoConjugate(LinearMap):
+        __slots__ = ("c",)
+
+        def __init__(self, c):
+            self.c = c
+
+        def apply(self, ns, t):
+            return t * self.c
+
+        def transpose(self, ns, ct):  # should be ct * conj(c)
+            return ct * self.c
+
+    z = c128([0.3 + 1j])
+    try:
+        with sin_rule(lambda ns, out, x: NoConjugate(ns.cos(x))):
+            assert gradcheck(wg.sin, (z,), check_backward_ad=False)  # forward mode is right
+            with pytest.raises(GradcheckError, match="reverse mode") as info:
+                gradcheck(wg.sin, (z,))
+    finally:
+        LINEAR_MAP_TYPES.discard(NoConjugate)
+    assert "part)" in str(info.value)

@@ -9,7 +9,9 @@ For each class in ``LINEAR_MAP_TYPES`` (a test fails if one has no case):
   FAST results, and the recorded results are differentiable: the VJP of
   ``apply`` is ``transpose`` and the VJP of ``transpose`` is ``apply``.
 
-Inputs are dyadic (multiples of 1/8), so most identities hold exactly.
+Inputs are dyadic (multiples of 1/8), so most identities hold exactly. Complex
+maps use the real inner product ``<a, b> = Re(sum(conj(a) * b))``, for which
+``transpose`` is the adjoint (gradients are ``dL/dx + i dL/dy``).
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from wengert.autograd.linear import (
     Mask,
     MatmulWith,
     Permute,
+    ReMul,
     Reshape,
     Scale,
     SumAxes,
     SumTo,
     Take,
 )
+from wengert.fft._transforms import C2C, C2R, R2C
 from wengert.linalg._matrix import SYMMETRIZE, Sandwich
 from wengert.linalg.decompositions import _CholeskyMap, _EighMap, _QRMap, _SVDMap
 from wengert.linalg.determinant import _CofactorMap
@@ -48,6 +52,7 @@ from wengert.linalg.solve import _PinvMap, _Solve
 from wengert.nn.functional._im2col import Geometry
 from wengert.nn.functional.conv import ConvOperand
 from wengert.nn.functional.folding import AdjointPair
+from wengert.ops import complex as cx
 from wengert.ops.arrange import Flip, Roll
 from wengert.ops.contract import EinsumWith
 from wengert.ops.diagonal import EmbedDiagonal, TakeDiagonal
@@ -57,6 +62,7 @@ from wengert.ops.scan import _Cumprod, _Cumsum, _LcseJvp, _LcseVjp, _ScaledThen
 
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
+C128 = np.dtype(np.complex128)
 
 _rng = np.random.default_rng(7)
 
@@ -327,6 +333,47 @@ for _fixed in range(3):
 _UNFOLD = Geometry((2, 2, 4, 5), (8, 1, 2, 2), (1, 2), ((1, 1), (0, 1)), (1, 1), 2)
 case("im2col", lambda c: AdjointPair("im2col", "col2im", (_UNFOLD,)), _UNFOLD.x_shape)
 case("col2im", lambda c: AdjointPair("col2im", "im2col", (_UNFOLD,)), (2, 8, 15))
+# -- complex data -------------------------------------------------------------------
+
+
+def dyadic_complex(shape) -> np.ndarray:
+    return dyadic(shape) + 1j * dyadic(shape)
+
+
+_Z = dyadic_complex((2, 3))
+case("complex-c(2,3)", lambda c: Scale(c(_Z)), (2, 3), C128)
+_Z3 = dyadic_complex((3,))
+_D = nonzero((2, 3)) + 1j * dyadic((2, 3))
+case("complex-c(3,)-t(2,3)", lambda c: Scale(c(_Z3)), (2, 3), C128)
+case("complex-c-python", lambda c: Scale(0.5 - 1.5j), (2, 3), C128)
+case("complex-d(2,3)", lambda c: DivideBy(c(_D)), (2, 3), C128)
+case("complex-d-python", lambda c: DivideBy(2 + 2j), (3,), C128)
+for a, b in [((2, 3), (3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4))]:
+    other_b, other_a = dyadic_complex(b), dyadic_complex(a)
+    case(f"complex-t{fmt(a)}@{fmt(b)}",
+         lambda c, o=other_b, a=a: MatmulWith(c(o), a, left=True), a, C128)
+    case(f"complex-{fmt(a)}@t{fmt(b)}",
+         lambda c, o=other_a, b=b: MatmulWith(c(o), b, left=False), b, C128)
+case("c128->f64", lambda c: _Cast(C128, F64), (2, 3), C128)
+case("f64->c128", lambda c: _Cast(F64, C128), (2, 3), F64)
+case("c(2,3)", lambda c: ReMul(c(_Z)), (2, 3), C128)
+case("c-python-t(3,)", lambda c: ReMul(1 - 2j), (3,), C128)
+case("real-part", lambda c: cx._REAL_PART, (2, 3), C128)
+case("imag-part", lambda c: cx._IMAG_PART, (2, 3), C128)
+case("into-real", lambda c: cx._INTO_REAL, (2, 3), F64)
+case("into-imag", lambda c: cx._INTO_IMAG, (3,), F64)
+case("(2,3)", lambda c: cx._CONJUGATE, (2, 3), C128)
+case("as-real-(2,3)", lambda c: cx._AS_REAL, (2, 3), C128)
+case("as-complex-(2,3,2)", lambda c: cx._AS_COMPLEX, (2, 3, 2), F64)
+for norm in ("backward", "ortho", "forward"):
+    case(f"(4,)-{norm}-fwd", lambda c, norm=norm: C2C((0,), norm, True), (4,), C128)
+    case(f"(2,3)-{norm}-inv", lambda c, norm=norm: C2C((1, 0), norm, False), (2, 3), C128)
+    for shape, axes in [((6,), (0,)), ((5,), (0,)), ((2, 4), (0, 1)), ((3, 2), (1, 0))]:
+        n = shape[axes[-1]]
+        half = tuple(n // 2 + 1 if i == axes[-1] else k for i, k in enumerate(shape))
+        lab = f"{fmt(shape)}-{axes}-{norm}".replace(" ", "")
+        case(lab, lambda c, a=axes, norm=norm, n=n: R2C(a, norm, n), shape, F64)
+        case(lab, lambda c, a=axes, norm=norm, n=n: C2R(a, norm, n), half, C128)
 
 
 def _rng_for(c: MapCase, what: str) -> np.random.Generator:
@@ -334,14 +381,25 @@ def _rng_for(c: MapCase, what: str) -> np.random.Generator:
 
 
 def random(rng, shape, dtype) -> np.ndarray:
-    """Dyadic values (exact in float32), not all zero."""
+    """Dyadic values (exact in float32), not all zero; complex for a complex dtype."""
     while True:
-        x = np.asarray(np.round(rng.standard_normal(shape) * 8) / 8, dtype=dtype)
+        x = np.round(rng.standard_normal(shape) * 8) / 8
+        if np.dtype(dtype).kind == "c":
+            x = x + 1j * (np.round(rng.standard_normal(shape) * 8) / 8)
+        x = np.asarray(x, dtype=dtype)
         if np.any(x != 0):
             return x
 
 
+def num(x) -> np.ndarray:
+    """Values as float64, or complex128 when complex."""
+    return np.asarray(x, dtype=C128 if np.iscomplexobj(x) else F64)
+
+
 def vdot(a, b) -> float:
+    """The real inner product ``Re(sum(conj(a) * b))``."""
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        return float(np.sum(np.real(np.conj(num(a)) * num(b))))
     return float(np.sum(np.asarray(a, dtype=F64) * np.asarray(b, dtype=F64)))
 
 
@@ -394,15 +452,15 @@ def test_diff_matches_fast(c: MapCase):
         assert isinstance(got, wg.Tensor), f"{what} with ns=DIFF returned {type(got).__name__}"
         assert got.shape == want.shape, f"{what}: shape {got.shape}, FAST gives {want.shape}"
         assert got.dtype == want.dtype, f"{what}: dtype {got.dtype}, FAST gives {want.dtype}"
-        np.testing.assert_allclose(np.asarray(got._data, dtype=F64), np.asarray(want, dtype=F64),
-                                   rtol=1e-12, atol=1e-12, err_msg=what)
+        np.testing.assert_allclose(num(got._data), num(want), rtol=1e-12, atol=1e-12,
+                                   err_msg=what)
         assert got.requires_grad, f"{what} with ns=DIFF was not recorded"
     # d<u, L v>/dv = L^T u and d<v, L^T u>/du = L v: the recorded map differentiates correctly
     (g_v,) = wg.grad(lv_d, vt, grad_outputs=(u,))
     (g_u,) = wg.grad(ltu_d, ut, grad_outputs=(v,))
     assert g_v.shape == v.shape and g_u.shape == u.shape
-    np.testing.assert_allclose(np.asarray(g_v._data, dtype=F64), np.asarray(ltu, dtype=F64),
-                               rtol=1e-12, atol=1e-12, err_msg="VJP of apply")
-    np.testing.assert_allclose(np.asarray(g_u._data, dtype=F64), np.asarray(lv, dtype=F64),
-                               rtol=1e-12, atol=1e-12, err_msg="VJP of transpose")
+    np.testing.assert_allclose(num(g_v._data), num(ltu), rtol=1e-12, atol=1e-12,
+                               err_msg="VJP of apply")
+    np.testing.assert_allclose(num(g_u._data), num(lv), rtol=1e-12, atol=1e-12,
+                               err_msg="VJP of transpose")
 

@@ -20,6 +20,12 @@ against central differences of the primitive's NumPy implementation:
 
 All computations are float64 except the cases that exercise float32 inputs;
 those use dyadic values and steps, so that the perturbed inputs are exact.
+
+Complex (complex128) inputs and outputs are checked the same way with the real
+inner product ``<a, b> = Re(sum(conj(a) * b))``: directions are complex,
+finite differences move real and imaginary parts together, and a gradient is
+``dL/dx + i dL/dy`` (PyTorch's convention), which is exactly the adjoint for
+that inner product. Real cases draw the same numbers as before.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import numpy as np
 import pytest
 from op_cases import (
     ALL_CASES,
+    C128,
     F64,
     KNOWN_BUGS,
     NONDIFFERENTIABLE,
@@ -49,25 +56,36 @@ def _seed(case: Case, check: str) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{case.id}/{check}".encode()))
 
 
-def direction(rng, shape) -> np.ndarray:
-    """A random direction with dyadic entries (multiples of 1/8, exact in float32)."""
-    return np.round(rng.standard_normal(shape) * 8) / 8
+def direction(rng, shape, dtype=None) -> np.ndarray:
+    """A random direction with dyadic entries (multiples of 1/8, exact in float32);
+    complex for a complex ``dtype``."""
+    d = np.round(rng.standard_normal(shape) * 8) / 8
+    if dtype is not None and np.dtype(dtype).kind == "c":
+        d = d + 1j * (np.round(rng.standard_normal(shape) * 8) / 8)
+    return d
+
+
+def num(x) -> np.ndarray:
+    """Values as float64, or complex128 when complex."""
+    return np.asarray(x, dtype=C128 if np.iscomplexobj(x) else F64)
 
 
 def vdot(a, b) -> float:
+    """The real inner product ``Re(sum(conj(a) * b))``."""
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        return float(np.sum(np.real(np.conj(num(a)) * num(b))))
     return float(np.sum(np.asarray(a, dtype=F64) * np.asarray(b, dtype=F64)))
 
 
 def close(actual, expected, tol, what=""):
-    np.testing.assert_allclose(np.asarray(actual, dtype=F64), np.asarray(expected, dtype=F64),
-                               rtol=tol, atol=tol, err_msg=what)
+    np.testing.assert_allclose(num(actual), num(expected), rtol=tol, atol=tol, err_msg=what)
 
 
 def data(t, shape=None) -> np.ndarray:
-    """A tensor's values as float64 (zeros for a missing derivative)."""
+    """A tensor's values as float64 or complex128 (zeros for a missing derivative)."""
     if t is None:
         return np.zeros(shape)
-    return np.asarray(t._data, dtype=F64)
+    return num(t._data)
 
 
 def perturbed(arrays, i, h, v):
@@ -78,8 +96,8 @@ def perturbed(arrays, i, h, v):
 
 def fd(fun, arrays, i, v, h):
     """Central difference of ``fun`` along ``v`` in input ``i``."""
-    plus = np.asarray(fun(perturbed(arrays, i, h, v)), dtype=F64)
-    minus = np.asarray(fun(perturbed(arrays, i, -h, v)), dtype=F64)
+    plus = num(fun(perturbed(arrays, i, h, v)))
+    minus = num(fun(perturbed(arrays, i, -h, v)))
     return (plus - minus) / (2 * h)
 
 
@@ -102,15 +120,26 @@ def out_shape(case: Case):
     return np.shape(reference(case, case.arrays))
 
 
+def out_dtype(case: Case):
+    return np.asarray(reference(case, case.arrays)).dtype
+
+
 def const(x, like):
     return wg.tensor(x, dtype=like.dtype)
 
 
+def pair(y, u):
+    """``<u, y>`` as a real scalar tensor (``Re(sum(conj(u) * y))`` for complex ``y``)."""
+    if y.dtype.kind == "c":
+        return wg.real((y * const(np.conj(u), y)).sum())
+    return (y * const(u, y)).sum()
+
+
 def loss(y, u, u2=None):
     """``<u, y>``, plus ``<u2, y * y> / 2`` when ``u2`` is given."""
-    total = (y * const(u, y)).sum()
+    total = pair(y, u)
     if u2 is not None:
-        total = total + ((y * y) * const(u2 / 2, y)).sum()
+        total = total + pair(y * y, u2 / 2)
     return total
 
 
@@ -153,7 +182,7 @@ def test_every_primitive_has_a_check():
     assert all(SPECS[n] for n in SPECS)
     for c in ALL_CASES:  # every case has something to differentiate and a valid reference
         assert c.diff, c.id
-        assert np.all(np.isfinite(np.asarray(reference(c, c.arrays), dtype=F64))), c.id
+        assert np.all(np.isfinite(num(reference(c, c.arrays)))), c.id
     ids = [c.id for c in ALL_CASES]
     assert len(ids) == len(set(ids))
 
@@ -194,15 +223,15 @@ def test_reverse(case: Case):
     arrays = case.arrays
     args = tensors(case, arrays, requires_grad=True)
     y = call(case, args)
-    np.testing.assert_allclose(data(y), np.asarray(reference(case, arrays), dtype=F64), rtol=1e-15)
-    u = direction(rng, y.shape)
+    np.testing.assert_allclose(data(y), num(reference(case, arrays)), rtol=1e-15)
+    u = direction(rng, y.shape, y.dtype)
     gs = wg.grad(y, [args[i] for i in case.diff], grad_outputs=(u,), allow_unused=True)
     for i, g in zip(case.diff, gs):
         x = arrays[i]
         if g is not None:
             assert g.shape == x.shape, f"input {i}: gradient shape {g.shape}, expected {x.shape}"
             assert g.dtype == x.dtype, f"input {i}: gradient dtype {g.dtype}, expected {x.dtype}"
-        v = direction(rng, x.shape)
+        v = direction(rng, x.shape, x.dtype)
         expected = vdot(u, fd(lambda a: reference(case, a), arrays, i, v, case.h1))
         close(vdot(data(g, x.shape), v), expected, case.tol, f"input {i}")
 
@@ -214,14 +243,13 @@ def test_forward(case: Case):
     arrays = case.arrays
     shape = out_shape(case)
     for i in case.diff:
-        v = direction(rng, arrays[i].shape)
+        v = direction(rng, arrays[i].shape, arrays[i].dtype)
         with fwAD.dual_level():
             args = tensors(case, arrays)
             args[i] = fwAD.make_dual(args[i], wg.tensor(v, dtype=arrays[i].dtype))
             y = call(case, args)
             primal, t = fwAD.unpack_dual(y)
-        np.testing.assert_allclose(data(primal), np.asarray(reference(case, arrays), dtype=F64),
-                                   rtol=1e-15)
+        np.testing.assert_allclose(data(primal), num(reference(case, arrays)), rtol=1e-15)
         if t is not None:
             assert t.shape == shape, f"input {i}: tangent shape {t.shape}, expected {shape}"
             assert t.dtype == y.dtype, f"input {i}: tangent dtype {t.dtype}, expected {y.dtype}"
@@ -237,9 +265,9 @@ def test_reverse_over_reverse(case: Case):
     """grad of ``s = sum_i <grad_i L, w_i>`` (create_graph) against FD of ``s``."""
     rng = _seed(case, "reverse_over_reverse")
     arrays = case.arrays
-    shape = out_shape(case)
-    u, u2 = direction(rng, shape), direction(rng, shape)
-    ws = [direction(rng, arrays[i].shape) for i in case.diff]
+    shape, dtype = out_shape(case), out_dtype(case)
+    u, u2 = direction(rng, shape, dtype), direction(rng, shape, dtype)
+    ws = [direction(rng, arrays[i].shape, arrays[i].dtype) for i in case.diff]
 
     def s_fast(a):
         return sum(vdot(g, w) for g, w in zip(first_grads(case, a, u, u2), ws))
@@ -250,7 +278,7 @@ def test_reverse_over_reverse(case: Case):
     # the recorded (DIFF) first derivative agrees with the fast (FAST) one
     for g, g_fast, i in zip(gs, first_grads(case, arrays, u, u2), case.diff):
         close(data(g, arrays[i].shape), g_fast, case.tol * 1e-3, f"create_graph grad {i}")
-    terms = [(g * const(w, g)).sum() for g, w in zip(gs, ws) if g is not None and g.requires_grad]
+    terms = [pair(g, w) for g, w in zip(gs, ws) if g is not None and g.requires_grad]
     if terms:
         s = terms[0]
         for t in terms[1:]:
@@ -261,7 +289,7 @@ def test_reverse_over_reverse(case: Case):
     for i, h in zip(case.diff, hs):
         if h is not None:
             assert h.shape == arrays[i].shape
-        v = direction(rng, arrays[i].shape)
+        v = direction(rng, arrays[i].shape, arrays[i].dtype)
         expected = fd(s_fast, arrays, i, v, case.h2)
         close(vdot(data(h, arrays[i].shape), v), expected, case.tol, f"input {i}")
 
@@ -271,9 +299,10 @@ def test_forward_over_reverse(case: Case):
     """Tangent of ``grad <u, y>`` computed from a dual input: a Hessian-vector product."""
     rng = _seed(case, "forward_over_reverse")
     arrays = case.arrays
-    u, u2 = direction(rng, out_shape(case)), direction(rng, out_shape(case))
+    shape, dtype = out_shape(case), out_dtype(case)
+    u, u2 = direction(rng, shape, dtype), direction(rng, shape, dtype)
     for j in case.diff:
-        v = direction(rng, arrays[j].shape)
+        v = direction(rng, arrays[j].shape, arrays[j].dtype)
         with fwAD.dual_level():
             args = tensors(case, arrays, requires_grad=True)
             xs = [args[i] for i in case.diff]
@@ -292,9 +321,9 @@ def test_reverse_over_forward(case: Case):
     """grad of ``r = <u, J_j (v * x_j)>`` (a recorded JVP whose tangent depends on x_j)."""
     rng = _seed(case, "reverse_over_forward")
     arrays = case.arrays
-    u = direction(rng, out_shape(case))
+    u = direction(rng, out_shape(case), out_dtype(case))
     for j in case.diff:
-        v = direction(rng, arrays[j].shape)
+        v = direction(rng, arrays[j].shape, arrays[j].dtype)
 
         def r_fast(a):
             return vdot(u, jvp(case, a, j, a[j] * v))
@@ -305,11 +334,11 @@ def test_reverse_over_forward(case: Case):
             args[j] = fwAD.make_dual(args[j], args[j] * const(v, args[j]))
             t = fwAD.unpack_dual(call(case, args)).tangent
             if t is not None and t.requires_grad:
-                gs = wg.grad((t * const(u, t)).sum(), xs, allow_unused=True)
+                gs = wg.grad(pair(t, u), xs, allow_unused=True)
             else:
                 gs = [None] * len(xs)
         for i, g in zip(case.diff, gs):
-            w = direction(rng, arrays[i].shape)
+            w = direction(rng, arrays[i].shape, arrays[i].dtype)
             expected = fd(r_fast, arrays, i, w, case.h2)
             close(vdot(data(g, arrays[i].shape), w), expected, case.tol,
                   f"tangent in input {j}, gradient of input {i}")
@@ -323,8 +352,8 @@ def test_forward_over_forward(case: Case):
     shape = out_shape(case)
     for j in case.diff:
         for i in case.diff:
-            v = direction(rng, arrays[j].shape)
-            w = direction(rng, arrays[i].shape)
+            v = direction(rng, arrays[j].shape, arrays[j].dtype)
+            w = direction(rng, arrays[i].shape, arrays[i].dtype)
             with fwAD.dual_level() as outer, fwAD.dual_level() as inner:
                 args = tensors(case, arrays)
                 args[j] = fwAD.make_dual(args[j], wg.tensor(v, dtype=arrays[j].dtype),

@@ -57,6 +57,7 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.engine import grad
 from .ops.arrange import *  # noqa: F403 - each module's __all__ is its public API
 from .ops.binary import *
+from .ops.complex import *
 from .ops.contract import *
 from .ops.diagonal import *
 from .ops.elementwise import *

@@ -52,6 +52,25 @@ def result_dtype(*dtypes) -> np.dtype:
     return np.result_type(*floats) if floats else np.result_type(*dtypes)
 
 
+def complex_dtype_of(dtype) -> np.dtype:
+    """The complex dtype with ``dtype``'s precision (float32 -> complex64); complex as is."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c":
+        return dtype
+    return complex128 if dtype == float64 else complex64
+
+
+def real_dtype_of(dtype) -> np.dtype:
+    """The real dtype of a complex dtype's parts (complex64 -> float32); real as is."""
+    dtype = np.dtype(dtype)
+    return np.empty(0, dtype).real.dtype if dtype.kind == "c" else dtype
+
+
+def default_complex_dtype() -> np.dtype:
+    """The complex dtype matching the default float dtype (complex64 for float32)."""
+    return complex_dtype_of(_default.dtype)
+
+
 def set_default_dtype(dtype) -> None:
     """Set the dtype for Python floats and float creation functions.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._backend import get_default_dtype, is_differentiable_dtype
+from ._backend import default_complex_dtype, get_default_dtype, is_differentiable_dtype
 from ._tensor import TENSOR_TYPES, Tensor, _wrap
 
 
@@ -23,7 +23,7 @@ def _infer_dtype(data) -> np.dtype | None:
     if isinstance(data, float):
         return get_default_dtype()
     if isinstance(data, complex):
-        return np.dtype(np.complex64 if get_default_dtype() == np.float32 else np.complex128)
+        return default_complex_dtype()
     return None
 
 
@@ -194,16 +194,26 @@ def generator() -> np.random.Generator:
     return _rng
 
 
+def _sample(draw, shape, dtype, scale=1.0):
+    """``draw(shape)`` in ``dtype``; a complex dtype draws its real and imaginary parts."""
+    if dtype.kind != "c":
+        return draw(shape).astype(dtype)
+    out = np.empty(shape, dtype)
+    out.real, out.imag = draw(shape) * scale, draw(shape) * scale
+    return out
+
+
 def rand(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Uniform samples from [0, 1)."""
+    """Uniform samples from [0, 1) (complex: real and imaginary parts each)."""
     _check_device(device)
-    return _make(_rng.random(_shape(shape, size)).astype(_float(dtype)), requires_grad)
+    return _make(_sample(_rng.random, _shape(shape, size), _float(dtype)), requires_grad)
 
 
 def randn(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Samples from the standard normal distribution."""
+    """Samples from the standard normal distribution (complex: variance 1/2 per part)."""
     _check_device(device)
-    return _make(_rng.standard_normal(_shape(shape, size)).astype(_float(dtype)), requires_grad)
+    return _make(_sample(_rng.standard_normal, _shape(shape, size), _float(dtype), 0.5 ** 0.5),
+                 requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:

@@ -21,7 +21,14 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._backend import broadcast_for_rules, get_default_dtype, ndarray, shares_memory
+from ._backend import (
+    broadcast_for_rules,
+    complex_dtype_of,
+    default_complex_dtype,
+    get_default_dtype,
+    ndarray,
+    shares_memory,
+)
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
@@ -322,6 +329,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             tv = type(b)
             if tv is not float and tv is not int:
                 b = constant(b)
+                if type(b) is complex and a._data.dtype.kind in "biu":
+                    a = a.to(default_complex_dtype())
             if type(b) is float and a._data.dtype.kind in "biu":
                 a = _to_default_float(a)
             if a._fw is not None:
@@ -336,6 +345,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             if not tb:
                 return apply(_as_tensor(a), b)
             a = constant(a)
+            if type(a) is complex and b._data.dtype.kind in "biu":
+                b = b.to(default_complex_dtype())
             if type(a) is float and b._data.dtype.kind in "biu":
                 b = _to_default_float(b)
             if b._fw is not None:
@@ -467,18 +478,24 @@ def _as_tensor(x) -> Tensor:
     return as_tensor(x)
 
 
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
 def promote(a: Tensor, b: Tensor):
     """PyTorch's type promotion for two tensors of different dtypes.
 
-    A higher category (bool < integer < floating) wins outright; within a
-    category a 0-d tensor gives way to a dimensioned one (``f32_t + 0-d f64``
-    stays float32); otherwise NumPy's promotion, which agrees with PyTorch's.
+    A higher category (bool < integer < floating < complex) wins outright;
+    within a category a 0-d tensor gives way to a dimensioned one (``f32_t +
+    0-d f64`` stays float32); otherwise NumPy's promotion, which agrees with
+    PyTorch's. Floating meeting complex keeps the larger precision
+    (``c64 + f64 -> c128``) unless a 0-d operand brings it (``f32_t + 0-d c128
+    -> c64``).
     """
     da, db = a._data.dtype, b._data.dtype
     ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
+    if ca + cb == 5:  # floating and complex
+        dtype = _complex_promotion(a, b) if ca == 3 else _complex_promotion(b, a)
+        return (a if da == dtype else a.to(dtype)), (b if db == dtype else b.to(dtype))
     if ca != cb:
         return (a, b.to(da)) if ca > cb else (a.to(db), b)
     if a._data.ndim == 0 and b._data.ndim:
@@ -486,6 +503,15 @@ def promote(a: Tensor, b: Tensor):
     if b._data.ndim == 0 and a._data.ndim:
         return a, b.to(da)
     return a, b
+
+
+def _complex_promotion(c: Tensor, f: Tensor):
+    """The dtype of complex ``c`` combined with floating ``f`` (PyTorch's rule)."""
+    if c._data.ndim == 0 and f._data.ndim:
+        return complex_dtype_of(f._data.dtype)
+    if f._data.ndim == 0 and c._data.ndim:
+        return c._data.dtype
+    return np.promote_types(c._data.dtype, f._data.dtype)
 
 
 def _to_default_float(t: Tensor) -> Tensor:

@@ -281,7 +281,8 @@ class Tensor:
             floatmode="maxprec_equal",
         )
         extras = []
-        if self._data.dtype not in (_backend.get_default_dtype(), _backend.int64, _backend.bool_):
+        if self._data.dtype not in (_backend.get_default_dtype(), _backend.default_complex_dtype(),
+                                    _backend.int64, _backend.bool_):
             extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn={self._node!r}")

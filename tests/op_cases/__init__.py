@@ -5,6 +5,8 @@ import pkgutil
 
 from . import _common
 from ._common import (  # noqa: F401 - the sweeps import these from here
+    C64,
+    C128,
     F32,
     F32_STEPS,
     F64,

@@ -55,7 +55,7 @@ class Case:
 
 
 def _is_diff(a) -> bool:
-    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fc"  # floating or complex
 
 
 
@@ -81,6 +81,8 @@ def reseed(name: str) -> None:
     _rng = np.random.default_rng(zlib.crc32(name.encode()))
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
+C64 = np.dtype(np.complex64)
+C128 = np.dtype(np.complex128)
 
 
 def fmt(shape) -> str:
@@ -135,6 +137,11 @@ def mask(shape, p=0.5) -> np.ndarray:
 def integers(shape, lo, hi) -> np.ndarray:
     """Random int64 values in ``[lo, hi)`` (indices, class labels)."""
     return np.asarray(_rng.integers(lo, hi, shape), dtype=np.int64)
+
+
+def cplx(shape, lo=-1.0, hi=1.0) -> np.ndarray:
+    """complex128 values with real and imaginary parts uniform in ``[lo, hi)``."""
+    return np.asarray(real(shape, lo, hi) + 1j * real(shape, lo, hi))
 
 
 def dyadic(shape, dtype=F64, lo=-2.0, hi=2.0) -> np.ndarray:

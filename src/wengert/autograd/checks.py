@@ -6,9 +6,18 @@ finite-difference Jacobian are built column by column and compared. A failure
 reports the worst element: which output and input, where, the analytic and
 numerical values and the difference.
 
+Complex inputs and outputs are seen as pairs of reals: each complex input
+element is perturbed along its real and its imaginary part, each complex
+output element contributes its real and its imaginary part. A gradient is
+``dL/dx + i dL/dy`` (PyTorch's convention): its real part is the column of the
+real perturbation, its imaginary part that of the imaginary one.
+
 >>> import wengert as wg
 >>> x = wg.tensor([0.3, -1.2], dtype=wg.float64, requires_grad=True)
 >>> wg.autograd.gradcheck(lambda t: wg.sin(t) * t, (x,))
+True
+>>> z = wg.tensor([0.3 + 1j], dtype=wg.complex128, requires_grad=True)
+>>> wg.autograd.gradcheck(lambda t: wg.exp(t) * t, (z,))
 True
 """
 
@@ -34,8 +43,8 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
     Args:
         func: takes the tensors ``inputs`` and returns a tensor or a tuple of them.
         inputs: a tensor or a sequence of tensors; those that require grad are
-            checked, and should be float64 (finite differences in float32 are
-            too coarse to tell a wrong derivative from rounding).
+            checked, and should be float64 or complex128 (finite differences in
+            float32 are too coarse to tell a wrong derivative from rounding).
         eps: the finite-difference step.
         atol, rtol: an element passes when ``|analytic - numerical| <= atol +
             rtol * |numerical|``.
@@ -51,10 +60,11 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
     if not wrt:
         raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
     for i in wrt:
-        if inputs[i].dtype != np.float64:
+        if inputs[i].dtype not in (np.float64, np.complex128):
             raise ValueError(
                 f"gradcheck: input {i} has dtype {inputs[i].dtype}; finite differences need "
-                "float64 inputs (convert with .double()) to tell errors from rounding")
+                "float64 or complex128 inputs (convert with .double()) to tell errors from "
+                "rounding")
     outputs = _call(func, inputs)
     numerical = _numerical_jacobian(func, inputs, wrt, outputs, eps)
     modes = []
@@ -77,14 +87,14 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
     """Check second derivatives: ``gradcheck`` of the map (inputs, v) -> v^T J(inputs).
 
     ``grad_outputs`` (one per output of ``func``) are random float64 tensors
-    when not given; they are differentiated too, as in PyTorch.
+    (complex128 for complex outputs) when not given; they are differentiated
+    too, as in PyTorch.
     """
     inputs = _as_inputs(inputs)
     outputs = _call(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(_wrap(rng.standard_normal(o.shape)).requires_grad_()
-                             for o in outputs)
+        grad_outputs = tuple(_wrap(_random_like(rng, o)).requires_grad_() for o in outputs)
     else:
         grad_outputs = _as_inputs(grad_outputs)
     n = len(inputs)
@@ -102,7 +112,47 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
                      check_forward_ad=check_forward_ad)
 
 
+def _random_like(rng, t):
+    values = rng.standard_normal(t.shape)
+    if t.dtype.kind == "c":
+        values = values + 1j * rng.standard_normal(t.shape)
+    return values
+
+
 # -- the three Jacobians, as lists of blocks J[k][i] (output k, input i) ----------
+# Rows and columns count real coordinates: a complex element is two of them
+# (real part, then imaginary part), in the order of ``_real_coordinates``.
+
+
+def _is_complex(t) -> bool:
+    return t._data.dtype.kind == "c"
+
+
+def _size(t) -> int:
+    """How many real numbers ``t`` holds."""
+    return t._data.size * (2 if _is_complex(t) else 1)
+
+
+def _real_coordinates(values) -> np.ndarray:
+    """``values`` flattened to float64, a complex element as (real, imaginary)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "c":
+        return np.stack((values.real, values.imag), axis=-1).reshape(-1).astype(np.float64)
+    return np.asarray(values, dtype=np.float64).reshape(-1)
+
+
+def _unit(t, j) -> np.ndarray:
+    """The direction of real coordinate ``j`` of ``t``: a one-hot array of ``t``'s dtype."""
+    unit = np.zeros(t._data.size, dtype=t._data.dtype)
+    if _is_complex(t):
+        unit[j // 2] = 1j if j % 2 else 1
+    else:
+        unit[j] = 1
+    return unit.reshape(t.shape)
+
+
+def _blocks(outputs, inputs, wrt):
+    return [{i: np.zeros((_size(o), _size(inputs[i]))) for i in wrt} for o in outputs]
 
 
 def _as_inputs(inputs) -> tuple:
@@ -125,61 +175,57 @@ def _call(func, inputs) -> tuple:
 
 
 def _numerical_jacobian(func, inputs, wrt, outputs, eps):
-    jac = [{i: np.zeros((o._data.size, inputs[i]._data.size)) for i in wrt} for o in outputs]
+    jac = _blocks(outputs, inputs, wrt)
     # Recording stays on: the function may itself differentiate (gradgradcheck).
     for i in wrt:
-        base = np.array(inputs[i]._data, dtype=np.float64)
-        flat = base.reshape(-1)
-        for j in range(flat.size):
+        base = np.array(inputs[i]._data)
+        for j in range(_size(inputs[i])):
+            step = eps * _unit(inputs[i], j)
             values = []
-            for step in (eps, -eps):
-                shifted = flat.copy()
-                shifted[j] += step
+            for sign in (1, -1):
                 args = list(inputs)
-                args[i] = _wrap(shifted.reshape(base.shape)).requires_grad_()
+                args[i] = _wrap(base + sign * step).requires_grad_()
                 values.append(_call(func, args))
             for k in range(len(outputs)):
-                plus, minus = (np.asarray(v[k]._data, dtype=np.float64) for v in values)
-                jac[k][i][:, j] = ((plus - minus) / (2 * eps)).reshape(-1)
+                plus, minus = (_real_coordinates(v[k]._data) for v in values)
+                jac[k][i][:, j] = (plus - minus) / (2 * eps)
     return jac
 
 
 def _reverse_jacobian(inputs, wrt, outputs):
-    jac = [{i: np.zeros((o._data.size, inputs[i]._data.size)) for i in wrt} for o in outputs]
+    # The gradient of Re(<seed, out>): seed 1 picks an output's real part, seed i
+    # (then Re(conj(i) out) = Im(out)) its imaginary part.
+    jac = _blocks(outputs, inputs, wrt)
     targets = [inputs[i] for i in wrt]
     for k, out in enumerate(outputs):
         if not out.requires_grad:
             continue  # a constant output: its row of zeros is right
-        for m in range(out._data.size):
-            seed = np.zeros(out._data.size, dtype=out.dtype)
-            seed[m] = 1
-            grads = grad(out, targets, _wrap(seed.reshape(out.shape)), retain_graph=True,
+        for m in range(_size(out)):
+            grads = grad(out, targets, _wrap(_unit(out, m)), retain_graph=True,
                          allow_unused=True)
             for i, g in zip(wrt, grads):
                 if g is not None:
-                    jac[k][i][m, :] = np.asarray(g._data, dtype=np.float64).reshape(-1)
+                    jac[k][i][m, :] = _real_coordinates(g._data)
     return jac
 
 
 def _forward_jacobian(func, inputs, wrt, outputs):
     from . import forward_ad as fw
 
-    jac = [{i: np.zeros((o._data.size, inputs[i]._data.size)) for i in wrt} for o in outputs]
+    jac = _blocks(outputs, inputs, wrt)
     for i in wrt:
         x = inputs[i]
-        for j in range(x._data.size):
-            tangent = np.zeros(x._data.size, dtype=x.dtype)
-            tangent[j] = 1
+        for j in range(_size(x)):
             with fw.dual_level():
                 args = list(inputs)
                 # The primal still requires grad: the function may differentiate.
                 primal = _wrap(x._data).requires_grad_()
-                args[i] = fw.make_dual(primal, _wrap(tangent.reshape(x.shape)))
+                args[i] = fw.make_dual(primal, _wrap(_unit(x, j)))
                 outs = _call(func, args)
                 for k, o in enumerate(outs):
                     t = fw.unpack_dual(o).tangent
                     if t is not None:
-                        jac[k][i][:, j] = np.asarray(t._data, dtype=np.float64).reshape(-1)
+                        jac[k][i][:, j] = _real_coordinates(np.asarray(t._data, o.dtype))
     return jac
 
 
@@ -201,15 +247,21 @@ def _worst_mismatch(analytic, numerical, outputs, inputs, wrt, atol, rtol) -> st
     if worst is None:
         return None
     _, k, i, m, j, a, n = worst
-    out_index = np.unravel_index(m, outputs[k].shape) if outputs[k].shape else ()
-    in_index = np.unravel_index(j, inputs[i].shape) if inputs[i].shape else ()
-    rows = [("output", f"{k} at {tuple(int(v) for v in out_index)}"),
-            ("input", f"{i} at {tuple(int(v) for v in in_index)}"),
+    rows = [("output", f"{k} at {_position(outputs[k], m)}"),
+            ("input", f"{i} at {_position(inputs[i], j)}"),
             ("analytic d out / d in", repr(float(a))),
             ("numerical (central differences)", repr(float(n))),
             ("difference", repr(float(a - n)))]
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)
+
+
+def _position(t, coordinate: int) -> str:
+    """Where real coordinate ``coordinate`` of ``t`` is: an index, and the part if complex."""
+    element, part = (coordinate // 2, (" (real part)", " (imaginary part)")[coordinate % 2]) \
+        if _is_complex(t) else (coordinate, "")
+    index = np.unravel_index(element, t.shape) if t.shape else ()
+    return f"{tuple(int(v) for v in index)}{part}"
 
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]

@@ -18,7 +18,7 @@ from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
 from .graph import Packed
-from .linear import IDENTITY, LINEAR_MAP_TYPES, NEGATE
+from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node
 
 _by_seq = attrgetter("seq")
@@ -102,6 +102,11 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
                 "computed under no_grad)."
             )
         if g is None:
+            if out._data.dtype.kind == "c":
+                raise RuntimeError(
+                    f"{caller}: grad can be implicitly created only for real outputs, but "
+                    f"output {i} has dtype {out.dtype}. Differentiate a real loss (e.g. "
+                    "y.abs().sum() or y.real.sum()), or pass the cotangent explicitly.")
             if out._data.size != 1:
                 raise RuntimeError(
                     f"{caller}: grad can be implicitly created only for outputs with one "
@@ -236,6 +241,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
     recorded op: every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
+    complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     for node in order:
         ct = pop(node, None)
         if node.hooks is not None and ct is not None:
@@ -279,8 +285,10 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 g = -ct
             elif type(m) in LINEAR_MAP_TYPES:
                 g = m.transpose(ns, ct)
-            else:
-                g = ct * m
+            elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+            else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                g = ct * conj(ns, m)
             if meta is not None and meta[i] is not None:
                 shape, dtype = meta[i]
                 g = ns.sum_to(g, shape)
@@ -394,7 +402,7 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
             leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
             continue
         if g.dtype != leaf._data.dtype:
-            g = g.astype(leaf._data.dtype)
+            g = _cast(g, leaf._data.dtype)
         old = leaf._grad
         if old is None:
             leaf._grad = _wrap(_owned(g, handed_out))
@@ -406,6 +414,13 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
         else:
             np.add(old._data, g, out=old._data)
             bump_version(old)
+
+
+def _cast(g, dtype):
+    """A raw gradient in its input's dtype; a complex one for a real input is its real part."""
+    if g.dtype.kind == "c" and dtype.kind != "c":
+        g = g.real
+    return g.astype(dtype)
 
 
 def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
@@ -424,7 +439,7 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
             continue
         if not create_graph:
             if g.dtype != t._data.dtype:
-                g = g.astype(t._data.dtype)
+                g = _cast(g, t._data.dtype)
             g = _wrap(g)
         elif g.dtype != t._data.dtype:
             g = g.to(t._data.dtype)

@@ -12,12 +12,25 @@ or a number) instead of a map object; the engine treats it as ``Scale``. Maps
 are written against a namespace ``ns`` of primitives (raw NumPy functions on
 the fast path, recording wengert functions when a higher derivative is being
 built), so the maps themselves are differentiable.
+
+Complex data: ``transpose`` is the adjoint for the real inner product
+``<a, b> = Re(sum(conj(a) * b))``, which makes a gradient ``dL/dx + i dL/dy``
+(PyTorch's convention). For a complex-linear map that is the conjugate
+transpose: a multiplier ``c`` pulls a cotangent back as ``ct * conj(c)``.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 LINEAR_MAP_TYPES: set[type] = set()
 """Every LinearMap class; the engine tests ``type(m) in LINEAR_MAP_TYPES``."""
+
+COMPLEX_DTYPES = frozenset({np.dtype(np.complex64), np.dtype(np.complex128)})
+"""``dtype in COMPLEX_DTYPES`` is the cheapest test for complex data on the hot path."""
+
+REAL_SCALAR_TYPES = frozenset({np.float64, np.float32, np.float16})
+"""NumPy's real scalar types (0-d results): ``type(x) in`` it is cheaper than ``x.dtype``."""
 
 
 class LinearMap:
@@ -65,7 +78,7 @@ NEGATE = _Negate()
 
 
 class Scale(LinearMap):
-    """``t -> t * c`` for an elementwise factor ``c`` (self-adjoint for real data)."""
+    """``t -> t * c`` for an elementwise factor ``c`` (adjoint: ``ct * conj(c)``)."""
 
     __slots__ = ("c",)
 
@@ -75,7 +88,25 @@ class Scale(LinearMap):
     def apply(self, ns, t):
         return t * self.c
 
-    transpose = apply
+    def transpose(self, ns, ct):
+        # A real cotangent means real data: conjugating is only needed for complex.
+        return ct * self.c if ct.dtype not in COMPLEX_DTYPES else ct * conj(ns, self.c)
+
+
+class ReMul(LinearMap):
+    """``t -> re(t * c)``: complex to real, the derivative of ``abs``, ``angle`` and
+    other real functions of complex data. Its adjoint is ``ct * conj(c)``."""
+
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+    def apply(self, ns, t):
+        return ns.real(t * self.c)
+
+    def transpose(self, ns, ct):
+        return ct * conj(ns, self.c)
 
 
 class DivideBy(LinearMap):
@@ -89,7 +120,8 @@ class DivideBy(LinearMap):
     def apply(self, ns, t):
         return t / self.d
 
-    transpose = apply
+    def transpose(self, ns, ct):
+        return ct / self.d if ct.dtype not in COMPLEX_DTYPES else ct / conj(ns, self.d)
 
 
 class Mask(LinearMap):
@@ -234,6 +266,7 @@ class MatmulWith(LinearMap):
         if a_vec:
             ct_shape = ct_shape[:-1] + (1,) + ct_shape[-1:]
         ct = _reshape(ns, ct, ct_shape)
+        other = conj(ns, other)  # complex: the conjugate transpose
         if self.left:  # out = t @ b  ->  dt = ct @ b^T
             b = _reshape(ns, other, other.shape + (1,)) if b_vec else other
             promoted = (1,) + shape if a_vec else shape
@@ -261,6 +294,16 @@ class Compose(LinearMap):
 
 
 # -- helpers shared by maps and rules -------------------------------------
+
+
+def conj(ns, c):
+    """The complex conjugate of a multiplier; real data and numbers come back as they are."""
+    tc = type(c)
+    if tc is complex:
+        return c.conjugate()  # stays a (weakly typed) Python number
+    if tc is float or tc is int or tc is bool:
+        return c
+    return ns.conj(c) if c.dtype.kind == "c" else c
 
 
 def _reshape(ns, x, shape):

@@ -7,6 +7,7 @@ methods and operators.
 from . import (  # noqa: F401 - one module a line
     arrange,
     binary,
+    complex,
     contract,
     diagonal,
     elementwise,

@@ -9,6 +9,7 @@ higher-order differentiation.
 
 from __future__ import annotations
 
+import cmath
 import math
 import operator
 
@@ -19,6 +20,7 @@ from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
 from ._registry import method, not_differentiable, tensor_arg
+from .complex import _unordered, abs_rule, real_only
 
 __all__ = [
     "add",
@@ -72,12 +74,22 @@ def _pow_dx(ns, out, x, y):
 
 
 def _pow_dy(ns, out, x, y):
-    if type(x) in (int, float):
+    if type(x) in (int, float, complex):
         # A Python log keeps float32 float32 (a NumPy float64 scalar would not).
-        log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
-        return out * log_x if x != 0 else ns.where(y >= 0, 0, out * log_x)
+        if type(x) is complex:
+            log_x = cmath.log(x) if x else -math.inf
+        else:
+            log_x = math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+        return out * log_x if x != 0 else ns.where(_real_nonnegative(ns, y), 0, out * log_x)
     # 0 ** y is 0 for every y > 0: its slope in y is 0, not 0 * log(0) = nan.
-    return ns.where((x == 0) & (y >= 0), 0, out * ns.log(x))
+    return ns.where((x == 0) & _real_nonnegative(ns, y), 0, out * ns.log(x))
+
+
+def _real_nonnegative(ns, y):
+    """``y >= 0``; for complex ``y``, a real number ``>= 0`` (PyTorch's test at ``0 ** y``)."""
+    if y.dtype.kind != "c":
+        return y >= 0
+    return (ns.imag(y) == 0) & (ns.real(y) >= 0)
 
 
 pow_p = Primitive("pow", operator.pow, save=(VALUE, VALUE), save_out=True, broadcasts=True,
@@ -147,11 +159,15 @@ method("negative")(neg)
 
 
 def _sigmoid(x):
+    if x.dtype.kind == "c":  # (logaddexp has no complex loop)
+        return 1 / (1 + np.exp(-x))
     # exp(-log(1 + exp(-x))) stays accurate for large |x| in both directions.
     return np.exp(-np.logaddexp(0, -x))
 
 
 def _relu(x):
+    if x.dtype.kind == "c":
+        raise _unordered("relu", x)
     return np.maximum(x, 0)
 
 
@@ -167,10 +183,10 @@ _UNARY = [
     ("relu", _relu, False, True, lambda ns, y, x: Mask(y > 0),
      "max(x, 0); the derivative at 0 is 0"),
     ("sqrt", np.sqrt, False, True, lambda ns, y, x: DivideBy(2 * y), "square root"),
-    ("abs", np.abs, True, False, lambda ns, y, x: ns.sign(x),
-     "absolute value; the derivative at 0 is 0"),
-    ("sign", np.sign, False, False, lambda ns, y, x: 0,
-     "-1, 0 or 1 by sign (derivative 0 everywhere)"),
+    ("abs", np.abs, True, False, abs_rule,
+     "absolute value (the modulus of complex numbers); the derivative at 0 is 0"),
+    ("sign", real_only(np.sign, "sign (sgn is its complex version)"), False, False,
+     lambda ns, y, x: 0, "-1, 0 or 1 by sign (derivative 0 everywhere)"),
 ]
 
 
@@ -214,12 +230,14 @@ def _max_slope(ns, a, b, like):
     return ns.astype(1 - (a < b) - 0.5 * (a == b), like.dtype)
 
 
-maximum_p = Primitive("maximum", np.maximum, save=(VALUE, VALUE), broadcasts=True,
+maximum_p = Primitive("maximum", real_only(np.maximum, "maximum", 2), save=(VALUE, VALUE),
+                      broadcasts=True,
                       rule=(lambda ns, out, x, y: _max_slope(ns, x, y, x),
                             lambda ns, out, x, y: _max_slope(ns, y, x, y)))
 
 # d min(a, b) / da is d max(b, a) / db with the roles swapped.
-minimum_p = Primitive("minimum", np.minimum, save=(VALUE, VALUE), broadcasts=True,
+minimum_p = Primitive("minimum", real_only(np.minimum, "minimum", 2), save=(VALUE, VALUE),
+                      broadcasts=True,
                       rule=(lambda ns, out, x, y: _max_slope(ns, y, x, x),
                             lambda ns, out, x, y: _max_slope(ns, x, y, y)))
 
@@ -277,7 +295,8 @@ def _clamp_mask(ns, out, x, lo, hi):
     return Mask((x >= lo) & (x <= hi))
 
 
-clamp_p = Primitive("clamp", np.clip, save=(VALUE,), n_params=2, rule=(_clamp_mask,))
+clamp_p = Primitive("clamp", real_only(np.clip, "clamp"), save=(VALUE,), n_params=2,
+                    rule=(_clamp_mask,))
 
 
 def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
@@ -323,7 +342,13 @@ class _Cast(LinearMap):
         return ns.astype(ct, self.src)
 
 
-astype_p = Primitive("astype", lambda x, dtype: x.astype(dtype), save=(SPEC,), n_params=1,
+def _astype(x, dtype):
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = x.real  # complex to real keeps the real part (NumPy would warn)
+    return x.astype(dtype)
+
+
+astype_p = Primitive("astype", _astype, save=(SPEC,), n_params=1,
                      rule=(_cast_rule,))
 
 
@@ -367,9 +392,12 @@ Tensor.bool = lambda self: astype(self, np.bool_)
 # -- comparisons and logic (not differentiable: results are bool) -----------
 
 _COMPARISONS = [
-    ("eq", operator.eq, "__eq__"), ("ne", operator.ne, "__ne__"), ("lt", operator.lt, "__lt__"),
-    ("le", operator.le, "__le__"), ("gt", operator.gt, "__gt__"),
-    ("ge", operator.ge, "__ge__"), ("logical_and", np.logical_and, "__and__"),
+    ("eq", operator.eq, "__eq__"), ("ne", operator.ne, "__ne__"),
+    ("lt", real_only(operator.lt, "lt (<)", 2), "__lt__"),
+    ("le", real_only(operator.le, "le (<=)", 2), "__le__"),
+    ("gt", real_only(operator.gt, "gt (>)", 2), "__gt__"),
+    ("ge", real_only(operator.ge, "ge (>=)", 2), "__ge__"),
+    ("logical_and", np.logical_and, "__and__"),
     ("logical_or", np.logical_or, "__or__"), ("logical_xor", np.logical_xor, "__xor__"),
 ]
 

@@ -18,6 +18,7 @@ from .._primitive import FAST, SPEC, VALUE, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor
 from ..autograd.linear import Compose, DivideBy, Mask, Scale, SumAxes, kept_shape
 from ._registry import dim_arg, method, not_differentiable, tensor_arg
+from .complex import abs_squared, real_only
 from .index import _getitem_method
 
 __all__ = [
@@ -64,15 +65,21 @@ def _extremum_rule(ns, out, x, axis, keepdims):
     return Compose(Mask(hit), Compose(SumAxes(x.shape, axis, keepdims), DivideBy(count)))
 
 
-amax_p = Primitive("amax", lambda x, axis, keepdims: np.amax(x, axis=axis, keepdims=keepdims),
+amax_p = Primitive("amax", real_only(lambda x, axis, keepdims: np.amax(x, axis=axis,
+                                                                         keepdims=keepdims),
+                                     "max/amax"),
                    save=(VALUE,), save_out=True, n_params=2, rule=(_extremum_rule,))
-amin_p = Primitive("amin", lambda x, axis, keepdims: np.amin(x, axis=axis, keepdims=keepdims),
+amin_p = Primitive("amin", real_only(lambda x, axis, keepdims: np.amin(x, axis=axis,
+                                                                         keepdims=keepdims),
+                                     "min/amin"),
                    save=(VALUE,), save_out=True, n_params=2, rule=(_extremum_rule,))
-argmax_p = Primitive("argmax", lambda x, axis, keepdims: np.argmax(x, axis=axis,
-                                                                   keepdims=keepdims),
+argmax_p = Primitive("argmax", real_only(lambda x, axis, keepdims: np.argmax(x, axis=axis,
+                                                                             keepdims=keepdims),
+                                         "argmax"),
                      n_params=2)
-argmin_p = Primitive("argmin", lambda x, axis, keepdims: np.argmin(x, axis=axis,
-                                                                   keepdims=keepdims),
+argmin_p = Primitive("argmin", real_only(lambda x, axis, keepdims: np.argmin(x, axis=axis,
+                                                                             keepdims=keepdims),
+                                         "argmin"),
                      n_params=2)
 
 
@@ -266,7 +273,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     if p == -float("inf"):
         return amin(a, dim, keepdim)
     if p == 2:
-        powered = input * input
+        powered = abs_squared(input)  # input * input for real input
     elif p < 1:  # |x|^p has an infinite slope at 0: take PyTorch's subgradient 0 there
         nonzero = a > 0
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else float("inf"))
