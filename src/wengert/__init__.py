@@ -10,6 +10,7 @@
 """
 
 from . import autograd  # noqa: E402,I001 - after the ops, which it does not need
+from . import optim  # noqa: E402
 from . import tools  # noqa: E402
 from . import ops as _ops  # registers the primitives and Tensor's methods
 from ._backend import (
