@@ -162,9 +162,9 @@ SCHEDULERS = [
 def test_scheduler_sequence_matches_pytorch(name, kwargs, opt_name):
     extra = {"momentum": 0.9} if opt_name == "SGD" else {}
     sequences = []
-    for lib, tensor, make_opt, sched_mod in [
-            (wg, wg.zeros, getattr(optim, opt_name), optim.lr_scheduler),
-            (torch, torch.zeros, getattr(torch.optim, opt_name), torch.optim.lr_scheduler)]:
+    for tensor, make_opt, sched_mod in [
+            (wg.zeros, getattr(optim, opt_name), optim.lr_scheduler),
+            (torch.zeros, getattr(torch.optim, opt_name), torch.optim.lr_scheduler)]:
         groups = [{"params": [tensor(2, requires_grad=True)]},
                   {"params": [tensor(1, requires_grad=True)], "lr": 0.3}]
         opt = make_opt(groups, lr=0.1, **extra)
