@@ -62,6 +62,8 @@ from .ops.linalg import *
 from .ops.reduce import *
 from .ops.shape import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
+from . import utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
 half, float, double = float16, float32, float64  # noqa: A001
