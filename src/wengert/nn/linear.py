@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from .. import _creation
-from ..ops.shape import flatten, unflatten
+from ..ops.shape import flatten
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -116,7 +116,8 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
     def forward(self, x):
-        return unflatten(x, self.dim, self.unflattened_size)
+        dim = self.dim % x.ndim if x.ndim else 0
+        return x.reshape(*x.shape[:dim], *self.unflattened_size, *x.shape[dim + 1:])
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -314,7 +314,9 @@ class Module:
         The tensors share memory with the module's (detached unless ``keep_vars``).
         """
         out = OrderedDict() if destination is None else destination
-        for module_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
+        # every path to a shared module gets its keys, as in PyTorch
+        for module_prefix, module in self.named_modules(prefix=prefix.rstrip("."),
+                                                        remove_duplicate=False):
             dot = f"{module_prefix}." if module_prefix else ""
             for name, p in module._parameters.items():
                 if p is not None:
