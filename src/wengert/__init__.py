@@ -10,6 +10,7 @@
 """
 
 from . import autograd  # noqa: E402,I001 - after the ops, which it does not need
+from . import optim  # noqa: E402
 from . import tools  # noqa: E402
 from . import ops as _ops  # registers the primitives and Tensor's methods
 from ._backend import (
@@ -72,6 +73,7 @@ from .ops.sort import *
 from .ops.unary import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 from . import func, utils  # noqa: E402 - wg.func transforms, wg.utils (loaded lazily)
+from .serialization import load, save  # noqa: E402
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes
 half, float, double = float16, float32, float64  # noqa: A001

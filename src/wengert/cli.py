@@ -108,6 +108,26 @@ def main(argv: list[str] | None = None) -> int:
                         description="List the registered primitives with their support for "
                                     "reverse mode, forward mode and higher order.")
 
+    p_train = commands.add_parser(
+        "train", help="train an MLP or a CNN on the embedded handwritten digits",
+        description="Train a classifier on the UCI handwritten digits that ship with wengert "
+                    "(8x8 images, a fixed 80/20 split), with a progress bar; print the test "
+                    "accuracy and save a checkpoint (wg.save).")
+    p_train.add_argument("--model", choices=("mlp", "cnn"), default="mlp")
+    p_train.add_argument("--epochs", type=_positive_int, default=None,
+                         help="passes over the training set (default: 40 for mlp, 20 for cnn)")
+    p_train.add_argument("--lr", type=float, default=None,
+                         help="learning rate (default: 2e-3 for adam/adamw, 0.05 for sgd)")
+    p_train.add_argument("--optimizer", choices=("adam", "adamw", "sgd", "rmsprop"),
+                         default="adam")
+    p_train.add_argument("--seed", type=int, default=0, help="initialization and shuffling")
+    p_train.add_argument("--batch-size", type=_positive_int, default=64)
+    p_train.add_argument("--checkpoint", default="digits.safetensors", metavar="PATH",
+                         help="where to save the model and optimizer state ('' for none)")
+    p_train.add_argument("--plot", metavar="PNG", help="draw the loss and accuracy curves "
+                                                       "(needs matplotlib: wengert[plot])")
+    p_train.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     args = parser.parse_args(argv)
     if (sys.stdout.encoding or "utf8").lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(errors="replace")  # the tables use v̇, v̄ and ∂
@@ -121,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_graph_command(args, parser))
         elif args.command == "ops":
             print(paint(_ops_table()))
+        elif args.command == "train":
+            print(paint(_train_command(args, parser)))
         else:
             x1, x2 = args.point
             if not all(math.isfinite(v) for v in args.point):
@@ -239,6 +261,35 @@ def _graph_command(args, parser) -> str:
     except (ValueError, RuntimeError) as e:
         parser.error(f"graph: {e}")
     return f"wrote {path}"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _train_command(args, parser) -> str:
+    from .demo import train
+
+    try:
+        result = train(args.model, args.epochs, args.lr, args.optimizer, args.seed,
+                       args.batch_size, args.checkpoint or None, not args.no_progress,
+                       args.plot)
+    except ImportError as e:  # --plot without matplotlib
+        parser.error(f"train: {e}")
+    h = result.history
+    lines = [f"Trained {args.model} on digits:", f"  epochs          {len(h['loss'])}",
+             f"  final loss      {h['loss'][-1]:.4f}",
+             f"  train accuracy  {h['train_acc'][-1]:.4f}",
+             f"  test accuracy   {result.test_accuracy:.4f}",
+             f"  time            {result.seconds:.1f} s"]
+    if args.checkpoint:
+        lines.append(f"  checkpoint      {args.checkpoint} (wg.load to read it back)")
+    if args.plot:
+        lines.append(f"  curves          {args.plot}")
+    return "\n".join(lines)
 
 
 def _ops_table() -> str:

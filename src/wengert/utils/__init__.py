@@ -1,4 +1,5 @@
-"""Utilities: ``wg.utils.checkpoint`` (gradient checkpointing), loaded on first use."""
+"""Utilities: ``wg.utils.checkpoint`` (gradient checkpointing) and ``wg.utils.data``
+(datasets and the DataLoader), each loaded on first use."""
 
 import importlib
 

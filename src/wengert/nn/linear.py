@@ -1,0 +1,123 @@
+"""Affine layers and shape helpers: ``Linear``, ``Bilinear``, ``Identity``, ``Flatten``,
+``Unflatten``. Weights are laid out as PyTorch's, (out_features, in_features)."""
+
+from __future__ import annotations
+
+import math
+
+from .. import _creation
+from ..ops.shape import flatten
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _weight(*shape, dtype=None) -> Parameter:
+    return Parameter(_creation.empty(*shape, dtype=dtype))
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder that accepts and ignores any arguments)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, x):
+        return x
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``, weight (out_features, in_features), PyTorch's init.
+
+    >>> import wengert as wg
+    >>> layer = wg.nn.Linear(3, 2)
+    >>> layer.weight.shape, layer.bias.shape
+    ((2, 3), (2,))
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = _weight(out_features, in_features, dtype=dtype)
+        self.bias = _weight(out_features, dtype=dtype) if bias else None
+        if not bias:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = init._bias_bound(self.weight)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        from .functional import linear
+
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """``y_k = x1 @ weight[k] @ x2 + bias_k``, weight (out, in1, in2)."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = _weight(out_features, in1_features, in2_features, dtype=dtype)
+        if bias:
+            self.bias = _weight(out_features, dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x1, x2):
+        from .functional import bilinear
+
+        return bilinear(x1, x2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class Flatten(Module):
+    """Flattens dims ``start_dim`` .. ``end_dim`` (by default all but the batch dim)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        return flatten(x, self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dim ``dim`` into ``unflattened_size``."""
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        dim = self.dim % x.ndim if x.ndim else 0
+        return x.reshape(*x.shape[:dim], *self.unflattened_size, *x.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
