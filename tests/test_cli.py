@@ -83,7 +83,7 @@ def test_grad_and_hessian(capsys):
 def test_ops_lists_every_primitive(capsys):
     from wengert._primitive import REGISTRY
 
-    assert main(["ops"]) == 0
+    assert main(["ops", "--primitives"]) == 0
     out = capsys.readouterr().out
     for name in REGISTRY:
         assert f"\n{name} " in out
@@ -176,3 +176,16 @@ def test_a_one_megabyte_expression_is_refused(capsys):
     assert main(["grad", "x+" * 350_000 + "x", "--at", "x=1"]) == 2  # argv cannot carry 1 MB
     err = capsys.readouterr().err
     assert "expression too long: 700001 characters" in err and len(err) < 500
+
+
+def test_ops_lists_every_public_function_with_its_support(capsys):
+    from wengert.ops._registry import public_functions
+
+    assert main(["ops"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0] for line in out.splitlines() if line.strip()}
+    functions = public_functions()
+    # each function appears under its first name; aliases are listed on its row
+    assert all(name in rows or name in out for name in functions)
+    assert "linalg.inv" in rows and "nn.functional.cross_entropy" in rows
+    assert "public operator functions" in out

@@ -104,9 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     p_graph.add_argument("-o", "--output", required=True, metavar="PATH",
                          help="where to write: .dot (text), .svg or .png (needs Graphviz)")
 
-    commands.add_parser("ops", help="every primitive and the derivatives it supports",
-                        description="List the registered primitives with their support for "
-                                    "reverse mode, forward mode and higher order.")
+    p_ops = commands.add_parser(
+        "ops", help="every operator and the derivatives it supports",
+        description="List every public operator function with its support for reverse mode, "
+                    "forward mode, higher order and complex input (--primitives: the "
+                    "primitives they are built on). docs/ops.md is --format markdown.")
+    p_ops.add_argument("--primitives", action="store_true",
+                       help="list the primitives and their derivative rules instead")
+    p_ops.add_argument("--format", choices=("text", "markdown"), default="text")
 
     p_train = commands.add_parser(
         "train", help="train an MLP or a CNN on the embedded handwritten digits",
@@ -140,7 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "graph":
             print(_graph_command(args, parser))
         elif args.command == "ops":
-            print(paint(_ops_table()))
+            from .tools import ops_table
+
+            text = _ops_table() if args.primitives and args.format == "text" else \
+                ops_table.render(args.format)
+            print(paint(text) if args.format == "text" else text, end="" if
+                  text.endswith("\n") else "\n")
         elif args.command == "train":
             print(paint(_train_command(args, parser)))
         else:
