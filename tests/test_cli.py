@@ -189,3 +189,21 @@ def test_ops_lists_every_public_function_with_its_support(capsys):
     assert all(name in rows or name in out for name in functions)
     assert "linalg.inv" in rows and "nn.functional.cross_entropy" in rows
     assert "public operator functions" in out
+
+
+def test_check_gradient_checks_primitives_and_catches_a_wrong_rule(capsys, monkeypatch):
+    assert main(["check", "--quick", "sin", "matmul", "cumprod"]) == 0
+    out = capsys.readouterr().out
+    assert "3 primitives" in out and "all derivatives agree" in out
+    from wengert._primitive import REGISTRY
+
+    sin = REGISTRY["sin"]
+    monkeypatch.setattr(sin, "rule", (lambda ns, out, x: 2 * ns.cos(x),))  # deliberately wrong
+    assert main(["check", "--quick", "--first-order", "sin"]) == 1
+    out = capsys.readouterr().out
+    assert "1 primitives FAILED" in out and "gradcheck failed in reverse mode" in out
+
+
+def test_check_rejects_unknown_primitives():
+    proc = run_cli("check", "no_such_op")
+    assert proc.returncode == 2 and "no cases for no_such_op" in proc.stderr

@@ -1,6 +1,6 @@
 """Every public differentiable function, composites included, against finite differences.
 
-The cases live in ``op_cases`` (one module per area, ``add_fn_case``). Each is
+The cases live in ``wengert.testing.cases`` (one module per area, ``add_fn_case``). Each is
 checked with ``gradcheck`` (reverse and forward mode against central
 differences, every Jacobian element) and ``gradgradcheck`` (reverse-over-reverse
 and forward-over-reverse). Float64 and complex128 arrays become differentiable
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from op_cases import FN_CASES, SPECS, FnCase, Raw
 
 import wengert as wg
 from wengert.autograd import gradcheck, gradgradcheck
 from wengert.ops._registry import NOT_DIFFERENTIABLE, public_functions
+from wengert.testing.cases import FN_CASES, SPECS, FnCase, Raw
 
 
 def inputs(case: FnCase) -> list:

@@ -34,7 +34,11 @@ import zlib
 
 import numpy as np
 import pytest
-from op_cases import (
+
+import wengert as wg
+import wengert.autograd.forward_ad as fwAD
+from wengert._primitive import REGISTRY, bind
+from wengert.testing.cases import (
     ALL_CASES,
     C128,
     F64,
@@ -44,10 +48,6 @@ from op_cases import (
     Case,
     distinct,
 )
-
-import wengert as wg
-import wengert.autograd.forward_ad as fwAD
-from wengert._primitive import REGISTRY, bind
 
 # -- numerics ----------------------------------------------------------------
 

@@ -113,6 +113,18 @@ def main(argv: list[str] | None = None) -> int:
                        help="list the primitives and their derivative rules instead")
     p_ops.add_argument("--format", choices=("text", "markdown"), default="text")
 
+    p_check = commands.add_parser(
+        "check", help="gradient-check every registered primitive against finite differences",
+        description="Check each primitive's reverse- and forward-mode derivatives, and its "
+                    "second derivatives, against central finite differences (float64) on the "
+                    "cases of wengert.testing.cases; print a summary. Exit code 1 if any "
+                    "disagree.")
+    p_check.add_argument("primitives", nargs="*", metavar="PRIMITIVE",
+                         help="only these (default: every primitive)")
+    p_check.add_argument("--quick", action="store_true", help="one case per primitive")
+    p_check.add_argument("--first-order", action="store_true",
+                         help="skip the second-order checks")
+
     p_train = commands.add_parser(
         "train", help="train an MLP or a CNN on the embedded handwritten digits",
         description="Train a classifier on the UCI handwritten digits that ship with wengert "
@@ -151,6 +163,16 @@ def main(argv: list[str] | None = None) -> int:
                 ops_table.render(args.format)
             print(paint(text) if args.format == "text" else text, end="" if
                   text.endswith("\n") else "\n")
+        elif args.command == "check":
+            from .testing.check import check_primitives, summary
+
+            try:
+                reports = check_primitives(args.primitives or None, args.quick,
+                                           not args.first_order)
+            except KeyError as e:
+                parser.error(f"check: {e.args[0]}")
+            print(paint(summary(reports)))
+            return 0 if all(r.ok for r in reports) else 1
         elif args.command == "train":
             print(paint(_train_command(args, parser)))
         else:
