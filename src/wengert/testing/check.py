@@ -62,15 +62,15 @@ def _as_function(case):
 def check_case(case, second_order: bool = True) -> tuple[bool, bool, str | None]:
     """(first order ok, second order ok, the failure message or None) for one case."""
     f, inputs = _as_function(case)
-    tol = max(case.tol, 1e-5)
+    tol = max(case.tol, 1e-5)  # the case's own steps and tolerance (coarser for float32)
     try:  # any exception is a finding to report, not a reason to stop checking
-        gradcheck(f, inputs, eps=1e-6, atol=tol, rtol=1e-3)
+        gradcheck(f, inputs, eps=case.h1, atol=tol, rtol=1e-3)
     except Exception as e:
         return False, False, f"{case.id}: {type(e).__name__}: {e}"
     if not second_order:
         return True, True, None
     try:
-        gradgradcheck(f, inputs, eps=1e-5, atol=max(tol, 1e-4), rtol=1e-3)
+        gradgradcheck(f, inputs, eps=case.h2, atol=max(tol, 1e-4), rtol=1e-3)
     except Exception as e:
         return True, False, f"{case.id} (second order): {type(e).__name__}: {e}"
     return True, True, None
