@@ -108,9 +108,16 @@ def test_missing_and_unknown_values_are_usage_errors():
 
 
 def test_every_subcommand_has_help():
-    for command in ("trace", "grad", "ops"):
+    import argparse
+
+    from wengert.cli import build_parser
+
+    (commands,) = [a for a in build_parser()._actions
+                   if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) >= {"trace", "grad", "graph", "ops", "check", "train"}
+    for command in commands.choices:
         proc = run_cli(command, "--help")
-        assert proc.returncode == 0 and "usage: wengert" in proc.stdout
+        assert proc.returncode == 0 and f"usage: wengert {command}" in proc.stdout
 
 
 def test_graph_writes_dot(tmp_path, capsys):

@@ -61,7 +61,8 @@ def _fmt(value) -> str:
 SEED_EXPRESSION = "ln(x1) + x1*x2 - sin(x2)"
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: the seed example, and the subcommands."""
     parser = argparse.ArgumentParser(
         prog="wengert",
         description="Automatic differentiation, shown. With no command: the seeds' example "
@@ -145,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
                                                        "(needs matplotlib: wengert[plot])")
     p_train.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if (sys.stdout.encoding or "utf8").lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(errors="replace")  # the tables use v̇, v̄ and ∂
