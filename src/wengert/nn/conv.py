@@ -3,11 +3,8 @@ initialization and ``padding_mode``."""
 
 from __future__ import annotations
 
-import math
-
 from . import functional as F
-from . import init
-from .linear import _weight
+from .linear import _reset, _weight_and_bias
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]
@@ -43,18 +40,10 @@ class _ConvNd(Module):
         self.padding_mode = padding_mode
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups))
-        self.weight = _weight(*shape, *self.kernel_size, dtype=dtype)
-        if bias:
-            self.bias = _weight(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (*shape, *self.kernel_size), out_channels, bias, dtype)
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = init._bias_bound(self.weight)
-            init.uniform_(self.bias, -bound, bound)
+        _reset(self.weight, self.bias)
 
     def extra_repr(self) -> str:
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

@@ -16,6 +16,23 @@ def _weight(*shape, dtype=None) -> Parameter:
     return Parameter(_creation.empty(*shape, dtype=dtype))
 
 
+def _weight_and_bias(module: Module, weight_shape: tuple, bias_size: int, bias: bool,
+                     dtype) -> None:
+    """Register ``weight`` and ``bias`` (or a None placeholder) and give them PyTorch's
+    default initialization: kaiming_uniform(a=sqrt(5)), bias U(-1/sqrt(fan_in), ...)."""
+    module.weight = _weight(*weight_shape, dtype=dtype)
+    module.register_parameter("bias", _weight(bias_size, dtype=dtype) if bias else None)
+    _reset(module.weight, module.bias)
+
+
+def _reset(weight: Parameter, bias: Parameter | None) -> None:
+    """PyTorch's default initialization of a linear or convolution layer, in place."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        bound = init._bias_bound(weight)
+        init.uniform_(bias, -bound, bound)
+
+
 class Identity(Module):
     """Returns its input unchanged (a placeholder that accepts and ignores any arguments)."""
 
@@ -41,17 +58,10 @@ class Linear(Module):
                  dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.weight = _weight(out_features, in_features, dtype=dtype)
-        self.bias = _weight(out_features, dtype=dtype) if bias else None
-        if not bias:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (out_features, in_features), out_features, bias, dtype)
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = init._bias_bound(self.weight)
-            init.uniform_(self.bias, -bound, bound)
+        _reset(self.weight, self.bias)
 
     def forward(self, x):
         from .functional import linear

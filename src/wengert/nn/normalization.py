@@ -13,6 +13,18 @@ from .parameter import Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "LayerNorm", "RMSNorm"]
 
 
+def _scale_and_shift(module: Module, shape: tuple, dtype, scale: bool, shift: bool) -> None:
+    """Register ``weight`` (ones) and ``bias`` (zeros) of ``shape``, or None placeholders."""
+    module.register_parameter(
+        "weight", Parameter(_creation.ones(*shape, dtype=dtype)) if scale else None)
+    module.register_parameter(
+        "bias", Parameter(_creation.zeros(*shape, dtype=dtype)) if scale and shift else None)
+
+
+def _shape(normalized_shape) -> tuple:
+    return (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+
+
 class _BatchNorm(Module):
     _expected_dims: tuple[int, ...]
 
@@ -22,12 +34,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
-            self.bias = Parameter(_creation.zeros(num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, (num_features,), dtype, affine, True)
         if track_running_stats:
             self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
@@ -88,19 +95,9 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
-            normalized_shape)
-        self.normalized_shape, self.eps = shape, eps
+        self.normalized_shape, self.eps = _shape(normalized_shape), eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_creation.ones(*shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(*shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, self.normalized_shape, dtype, elementwise_affine, bias)
 
     def forward(self, input):  # noqa: A002
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -121,12 +118,7 @@ class GroupNorm(Module):
                              f"num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
                                                                      eps, affine)
-        if affine:
-            self.weight = Parameter(_creation.ones(num_channels, dtype=dtype))
-            self.bias = Parameter(_creation.zeros(num_channels, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, (num_channels,), dtype, affine, True)
 
     def forward(self, input):  # noqa: A002
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -141,14 +133,9 @@ class RMSNorm(Module):
     def __init__(self, normalized_shape, eps: float | None = None,
                  elementwise_affine: bool = True, device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
-            normalized_shape)
-        self.normalized_shape, self.eps = shape, eps
+        self.normalized_shape, self.eps = _shape(normalized_shape), eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_creation.ones(*shape, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
+        _scale_and_shift(self, self.normalized_shape, dtype, elementwise_affine, False)
 
     def forward(self, input):  # noqa: A002
         return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
