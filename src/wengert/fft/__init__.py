@@ -22,7 +22,7 @@ import numpy as np
 
 from .._backend import complex_dtype_of, default_complex_dtype, get_default_dtype
 from .._tensor import Tensor
-from ..ops._registry import not_differentiable, tensor_arg
+from ..ops._registry import not_differentiable, supports_complex, tensor_arg
 from ._transforms import DUAL, c2c, c2r, r2c, resize
 
 __all__ = [
@@ -393,3 +393,8 @@ def rfftfreq(n: int, d: float = 1.0, *, dtype=None, device=None,
 
     _check_device(device)
     return _frequencies(np.fft.rfftfreq(n, d), dtype, requires_grad)
+
+
+# Complex input: every transform but the real-input ones (rfft*, ihfft), which refuse it.
+supports_complex(fft, fft2, fftn, ifft, ifft2, ifftn, hfft, irfft, irfft2, irfftn,  # noqa: F821
+                 fftshift, ifftshift)  # noqa: F821

@@ -7,6 +7,7 @@ Modules by idea: ``solve`` (inv, solve, solve_triangular, pinv, lstsq),
 (matrix_power, matrix_exp), ``products`` (multi_dot, vecdot, cross, matmul).
 """
 
+from ..ops._registry import supports_complex
 from ._matrix import LinAlgError
 from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals
 from .determinant import det, slogdet
@@ -55,3 +56,6 @@ __all__ = [
     "vecdot",
     "vector_norm",
 ]
+
+# Complex input (the decompositions, solvers and norms refuse it for now).
+supports_complex(cross, matmul, multi_dot, vecdot)

@@ -28,6 +28,7 @@ import numpy as np
 from .._primitive import DIFF, VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import Compose, LinearMap
+from ..ops._registry import tensor_arg
 from ._matrix import (
     SYMMETRIZE,
     diag_embed,
@@ -392,5 +393,8 @@ def svdvals(A) -> Tensor:  # noqa: N803
     >>> wg.linalg.svdvals(wg.tensor([[3.0, 0.0], [0.0, -4.0]]))
     tensor([4., 3.])
     """
+    if tensor_arg(A).dtype.kind == "c":
+        raise TypeError(f"linalg.svdvals: expected a float32 or float64 tensor, got dtype "
+                        f"{tensor_arg(A).dtype}; complex support is not implemented yet")
     return svd(A, full_matrices=False).S
 

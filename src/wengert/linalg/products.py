@@ -6,6 +6,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops import contract
 from ..ops._registry import tensor_arg
+from ..ops.complex import conj
 from ..ops.linalg import matmul
 
 __all__ = ["cross", "matmul", "multi_dot", "vecdot"]
@@ -69,13 +70,14 @@ def _multiply(ts, split, i, j):
 
 
 def vecdot(x, y, *, dim=-1) -> Tensor:
-    """The dot product of vectors along ``dim``, broadcasting the rest.
+    """The dot product of vectors along ``dim``, broadcasting the rest; ``x`` is conjugated
+    (``sum(conj(x) * y)``), as in PyTorch.
 
     >>> import wengert as wg
     >>> wg.linalg.vecdot(wg.tensor([1.0, 2.0]), wg.tensor([[3.0, 4.0]]))
     tensor([11.])
     """
-    return (tensor_arg(x) * tensor_arg(y)).sum(dim)
+    return (conj(tensor_arg(x)) * tensor_arg(y)).sum(dim)
 
 
 def cross(input, other, *, dim=-1) -> Tensor:  # noqa: A002

@@ -51,6 +51,25 @@ def not_differentiable(*fns):
     return fns[0]
 
 
+# Public functions that accept complex input (values, and gradients with PyTorch's
+# convention ``dL/dx + i dL/dy``). Every other public function refuses complex input
+# with a TypeError naming it (tests/test_complex_coverage.py checks both halves).
+COMPLEX_SUPPORT: set = set()
+
+
+def supports_complex(*fns):
+    """Declare public functions that accept complex input; returns the first."""
+    COMPLEX_SUPPORT.update(fns)
+    return fns[0]
+
+
+def refuse_complex(t, op: str, why: str = "complex numbers have no order") -> None:
+    """Raise the TypeError of ``op`` for a complex tensor ``t`` (PyTorch refuses it too)."""
+    if t.dtype.kind == "c":
+        raise TypeError(f"{op} is not defined for complex inputs (dtype {t.dtype}): {why}. "
+                        "Apply it to .real, .imag or .abs() instead.")
+
+
 # The namespaces whose functions are operators, with the prefix users write.
 OP_NAMESPACES = {"wengert.linalg": "linalg.", "wengert.fft": "fft.",
                  "wengert.nn.functional": "nn.functional."}

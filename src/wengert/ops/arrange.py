@@ -14,7 +14,7 @@ import numpy as np
 from .._primitive import Primitive, bind
 from .._tensor import Tensor, _wrap
 from ..autograd.linear import LinearMap
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 from .elementwise import where
 from .inplace import clone
 from .shape import _dim, broadcast_to, flatten, reshape, transpose
@@ -307,3 +307,16 @@ def triu(input, diagonal: int = 0) -> Tensor:  # noqa: A002
             [0, 0, 1]])
     """
     return _triangle(input, diagonal, "triu", False)
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    flip,
+    fliplr,
+    flipud,
+    repeat_interleave,
+    roll,
+    rot90,
+    tile,
+    tril,
+    triu,
+)  # noqa: F821

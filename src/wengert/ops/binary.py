@@ -15,7 +15,8 @@ import numpy as np
 from .._primitive import VALUE, Primitive, binary_fn, bind, promote
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, Mask
-from ._registry import as_float_tensor, method, not_differentiable
+from ._registry import as_float_tensor, method, not_differentiable, supports_complex
+from .complex import real_only
 
 __all__ = ["atan2", "arctan2", "copysign", "floor_divide", "fmax", "fmin", "fmod", "hypot",
            "lerp", "logaddexp", "logaddexp2", "remainder", "xlogy"]
@@ -138,7 +139,7 @@ def _fmin_keeps_x(ns, x, y):
 
 
 fmax = _declare(
-    "fmax", np.fmax, save=(VALUE, VALUE),
+    "fmax", real_only(np.fmax, "fmax", 2), save=(VALUE, VALUE),
     rule=(lambda ns, out, x, y: Mask(_fmax_keeps_x(ns, x, y)),
           lambda ns, out, x, y: Mask(ns.logical_not(_fmax_keeps_x(ns, x, y)))),
     doc="""``torch.fmax(input, other)``: the elementwise maximum, ignoring NaN (NaN only where
@@ -150,7 +151,7 @@ fmax = _declare(
     """)
 
 fmin = _declare(
-    "fmin", np.fmin, save=(VALUE, VALUE),
+    "fmin", real_only(np.fmin, "fmin", 2), save=(VALUE, VALUE),
     rule=(lambda ns, out, x, y: Mask(_fmin_keeps_x(ns, x, y)),
           lambda ns, out, x, y: Mask(ns.logical_not(_fmin_keeps_x(ns, x, y)))),
     doc="""``torch.fmin(input, other)``: the elementwise minimum, ignoring NaN (NaN only where
@@ -163,8 +164,33 @@ fmin = _declare(
 
 # -- logaddexp, logaddexp2 --------------------------------------------------------------
 
+_NO_COMPLEX_KERNEL = "PyTorch has no complex version of it either"
+
+
+def _logaddexp(x, y):
+    try:  # (no cost on the real path: NumPy's ufunc refuses complex operands)
+        return np.logaddexp(x, y)
+    except TypeError:
+        if np.iscomplexobj(x) or np.iscomplexobj(y):
+            return _complex_logaddexp(np.asarray(x), np.asarray(y))
+        raise
+
+
+def _complex_logaddexp(x, y):
+    """PyTorch's complex ``logaddexp``: ``big + log1p(exp(small - big))``, ``big`` the operand
+    with the larger real part (so the exponential cannot overflow). The imaginary part is
+    not wrapped to ``(-pi, pi]``."""
+    x, y = np.broadcast_arrays(x, y)
+    x_big = x.real >= y.real
+    big, small = np.where(x_big, x, y), np.where(x_big, y, x)
+    with np.errstate(invalid="ignore"):
+        out = big + np.log1p(np.exp(small - big))
+    # exp(-inf - -inf) is NaN: both parts' exponentials vanish, the sum is the bigger one.
+    return np.asarray(np.where(np.isneginf(big.real), big, out))
+
+
 logaddexp = _declare(
-    "logaddexp", np.logaddexp, floating=True, save=(VALUE, VALUE), save_out=True,
+    "logaddexp", _logaddexp, floating=True, save=(VALUE, VALUE), save_out=True,
     uses=((0,), (1,)),
     rule=(lambda ns, out, x, y: ns.exp(x - out), lambda ns, out, x, y: ns.exp(y - out)),
     doc="""``torch.logaddexp(input, other)``: ``log(exp(input) + exp(other))``, without
@@ -176,7 +202,8 @@ logaddexp = _declare(
     """)
 
 logaddexp2 = _declare(
-    "logaddexp2", np.logaddexp2, floating=True, save=(VALUE, VALUE), save_out=True,
+    "logaddexp2", real_only(np.logaddexp2, "logaddexp2", 2, _NO_COMPLEX_KERNEL), floating=True,
+    save=(VALUE, VALUE), save_out=True,
     uses=((0,), (1,)),
     rule=(lambda ns, out, x, y: ns.exp2(x - out), lambda ns, out, x, y: ns.exp2(y - out)),
     doc="""``torch.logaddexp2(input, other)``: ``log2(2^input + 2^other)``, without overflow.
@@ -207,7 +234,8 @@ def _xlogy_dx(ns, out, x, y):
 
 
 xlogy = _declare(
-    "xlogy", _xlogy, floating=True, save=(VALUE, VALUE), uses=((0, 1), (0, 1)),
+    "xlogy", real_only(_xlogy, "xlogy", 2, _NO_COMPLEX_KERNEL), floating=True,
+    save=(VALUE, VALUE), uses=((0, 1), (0, 1)),
     rule=(_xlogy_dx, lambda ns, out, x, y: x / y),
     doc="""``torch.xlogy(input, other)``: ``input * log(other)``, and 0 where ``input`` is 0
     (unless ``other`` is NaN). The derivative in ``input`` is 0 where ``input == 0`` and
@@ -269,3 +297,9 @@ def lerp(input, end, weight) -> Tensor:  # noqa: A002
             raise TypeError(f"lerp: weight has dtype {weight.dtype} but input and end have "
                             f"{input.dtype}; convert it with .to({input.dtype})")
     return bind(lerp_p, (input, end, weight))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    lerp,
+    logaddexp,
+)  # noqa: F821

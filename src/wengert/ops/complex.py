@@ -21,7 +21,7 @@ from .._backend import complex_dtype_of, ndarray, real_dtype_of
 from .._primitive import DIFF, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import LinearMap, ReMul
-from ._registry import method, not_differentiable, tensor_arg
+from ._registry import method, not_differentiable, refuse_complex, supports_complex, tensor_arg
 
 __all__ = [
     "angle",
@@ -38,23 +38,24 @@ __all__ = [
 ]
 
 
-def real_only(impl, what: str, arity: int = 1):
+def real_only(impl, what: str, arity: int = 1, why: str = "complex numbers have no order"):
     """``impl`` refusing complex operands (the first ``arity``, 1 or 2): ``what`` needs an
-    order, which complex numbers lack. NumPy would order them lexicographically; PyTorch
-    refuses. The check costs two type tests per operand (comparisons are frequent)."""
+    order, which complex numbers lack (or another reason ``why``). NumPy would order them
+    lexicographically; PyTorch refuses. The check costs two type tests per operand
+    (comparisons are frequent)."""
     scalars = _COMPLEX_SCALARS
 
     if arity == 1:
         def checked(x, *params):
             if (type(x) is ndarray and x.dtype.kind == "c") or type(x) in scalars:
-                raise _unordered(what, x)
+                raise _unordered(what, x, why)
             return impl(x, *params)
     else:
         def checked(x, y):
             if (type(x) is ndarray and x.dtype.kind == "c") or type(x) in scalars:
-                raise _unordered(what, x)
+                raise _unordered(what, x, why)
             if (type(y) is ndarray and y.dtype.kind == "c") or type(y) in scalars:
-                raise _unordered(what, y)
+                raise _unordered(what, y, why)
             return impl(x, y)
 
     checked.__name__ = getattr(impl, "__name__", what)
@@ -64,10 +65,10 @@ def real_only(impl, what: str, arity: int = 1):
 _COMPLEX_SCALARS = frozenset({complex, np.complex64, np.complex128})
 
 
-def _unordered(what, x) -> TypeError:
+def _unordered(what, x, why="complex numbers have no order") -> TypeError:
     return TypeError(f"{what} is not defined for complex inputs (dtype "
-                     f"{getattr(x, 'dtype', 'complex')}): complex numbers have no order. Apply "
-                     "it to .real, .imag or .abs() instead.")
+                     f"{getattr(x, 'dtype', 'complex')}): {why}. Apply it to .real, .imag or "
+                     ".abs() instead.")
 
 
 # -- the parts of a complex number and back ------------------------------------
@@ -298,6 +299,8 @@ def polar(abs, angle) -> Tensor:  # noqa: A002
     from . import elementwise as ew
 
     r, theta = tensor_arg(abs), tensor_arg(angle)
+    refuse_complex(r, "polar", "abs and angle are real")
+    refuse_complex(theta, "polar", "abs and angle are real")
     if r.dtype != theta.dtype:
         raise TypeError(f"polar: abs and angle must have the same floating dtype, got "
                         f"{r.dtype} and {theta.dtype}")
@@ -377,3 +380,14 @@ def view_as_complex(input) -> Tensor:  # noqa: A002
                            f"dimension has size 2, got shape {input.shape} and dtype "
                            f"{input.dtype}")
     return bind(view_as_complex_p, (input,))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    angle,
+    conj,
+    imag,
+    is_complex,
+    real,
+    sgn,
+    view_as_real,
+)  # noqa: F821

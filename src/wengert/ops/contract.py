@@ -22,8 +22,8 @@ import numpy as np
 
 from .._primitive import VALUE, Primitive, bind
 from .._tensor import Tensor
-from ..autograd.linear import LinearMap
-from ._registry import method, tensor_arg
+from ..autograd.linear import LinearMap, conj
+from ._registry import method, supports_complex, tensor_arg
 
 __all__ = [
     "cross",
@@ -83,7 +83,9 @@ class EinsumWith(LinearMap):
         known = set(out).union(*others)
         kept = "".join(c for c in mine if c in known)
         spec = ",".join([out, *others]) + "->" + kept
-        g = ns.einsum(ct, *(op for k, op in enumerate(self.operands) if k != self.i), spec)
+        # Complex: the conjugate transpose (the other operands conjugated).
+        others = (conj(ns, op) for k, op in enumerate(self.operands) if k != self.i)
+        g = ns.einsum(ct, *others, spec)
         if kept != mine:
             g = ns.reshape(g, tuple(n if c in known else 1 for c, n in zip(mine, self.shape)))
             g = ns.broadcast_to(g, self.shape)
@@ -320,17 +322,21 @@ ger = outer
 
 @method()
 def vdot(input, other) -> Tensor:  # noqa: A002
-    """Dot product of two vectors (the first is conjugated, which matters for complex).
+    """Dot product of two vectors, the first conjugated: ``sum(conj(input) * other)``.
 
     >>> import wengert as wg
     >>> wg.vdot(wg.tensor([1.0, 2.0]), wg.tensor([3.0, 4.0]))
     tensor(11.)
+    >>> wg.vdot(wg.tensor([1j]), wg.tensor([1j]))
+    tensor(1.+0.j)
     """
     a, b = tensor_arg(input), tensor_arg(other)
     if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
         raise RuntimeError(f"vdot: expected two 1-D tensors of the same length, got shapes "
                            f"{a.shape} and {b.shape}")
-    return einsum("i,i->", a, b)
+    from .complex import conj as conjugate
+
+    return einsum("i,i->", conjugate(a), b)
 
 
 @method()
@@ -382,3 +388,14 @@ def cross(input, other, dim=None) -> Tensor:  # noqa: A002
 
     return (rolled(a, [1, 2, 0]) * rolled(b, [2, 0, 1])
             - rolled(a, [2, 0, 1]) * rolled(b, [1, 2, 0]))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    cross,
+    einsum,
+    inner,
+    kron,
+    outer,
+    tensordot,
+    vdot,
+)  # noqa: F821

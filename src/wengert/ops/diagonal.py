@@ -12,7 +12,7 @@ import numpy as np
 from .._primitive import SPEC, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import LinearMap
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 from .reduce import sum as _sum
 from .shape import _dim
 
@@ -146,3 +146,11 @@ def trace(input) -> Tensor:  # noqa: A002
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix (2-D), got shape {input.shape}")
     return _sum(diagonal(input))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    diag,
+    diag_embed,
+    diagonal,
+    trace,
+)  # noqa: F821

@@ -19,7 +19,7 @@ from .._backend import get_default_dtype
 from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary_fn
 from .._tensor import Tensor
 from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
-from ._registry import method, not_differentiable, tensor_arg
+from ._registry import method, not_differentiable, supports_complex, tensor_arg
 from .complex import _unordered, abs_rule, real_only
 
 __all__ = [
@@ -448,3 +448,12 @@ def _invert(self):
 
 
 Tensor.__invert__ = _invert
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch (by name: most
+# of these functions are declared from tables above).
+_COMPLEX_NAMES = [
+    "add", "astype", "div", "mul", "neg", "pow", "sub", "where", "exp", "log", "sin", "cos",
+    "tan", "tanh", "sigmoid", "sqrt", "abs", "equal", "isnan", "logical_not", "eq", "ne",
+    "logical_and", "logical_or", "logical_xor",
+]
+supports_complex(*(globals()[name] for name in _COMPLEX_NAMES))

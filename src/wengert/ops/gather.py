@@ -18,7 +18,7 @@ import numpy as np
 
 from .._primitive import bind
 from .._tensor import TENSOR_TYPES, Tensor
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 from .elementwise import where
 from .index import getitem_p, index_put, index_scatter_p
 from .shape import _dim, broadcast_to, reshape
@@ -334,3 +334,17 @@ def take_along_dim(input, indices, dim=None) -> Tensor:  # noqa: A002
     x = broadcast_to(input, tuple(common[:d] + [n] + common[d + 1:]))
     idx = np.broadcast_to(idx, tuple(common[:d] + [idx.shape[d]] + common[d + 1:]))
     return bind(getitem_p, (x,), (_grids(np.where(idx < 0, idx + n, idx), d),))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    gather,
+    index_add,
+    index_copy,
+    index_select,
+    masked_fill,
+    masked_select,
+    scatter,
+    scatter_add,
+    take,
+    take_along_dim,
+)  # noqa: F821

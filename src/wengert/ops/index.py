@@ -21,7 +21,7 @@ import numpy as np
 from .._primitive import SPEC, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor, bump_version
 from ..autograd.linear import BroadcastTo, Compose, Embed, LinearMap, Mask, Take
-from ._registry import method
+from ._registry import method, supports_complex
 from .shape import reshape_p
 
 __all__ = [
@@ -306,3 +306,8 @@ def _setitem(self, index, value) -> None:
 
 Tensor.__setitem__ = _setitem
 method("index_put")(index_put)
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    index_put,
+)  # noqa: F821

@@ -8,7 +8,7 @@ whole, which the indexing primitive already provides.
 from __future__ import annotations
 
 from .._tensor import Tensor
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 from .shape import _dim, atleast_1d, atleast_2d, atleast_3d, broadcast_to, cat, reshape
 
 __all__ = [
@@ -214,3 +214,17 @@ def meshgrid(*tensors, indexing: str = "ij") -> tuple:
         shape[axis] = sizes[axis]
         out.append(broadcast_to(reshape(t, tuple(shape)), tuple(sizes)))
     return tuple(out)
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    chunk,
+    column_stack,
+    dstack,
+    hstack,
+    meshgrid,
+    narrow,
+    select,
+    split,
+    unbind,
+    vstack,
+)  # noqa: F821

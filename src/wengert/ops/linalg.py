@@ -7,7 +7,7 @@ import numpy as np
 from .._primitive import VALUE, Primitive, bind, promote
 from .._tensor import TENSOR_TYPES, Tensor
 from ..autograd.linear import MatmulWith
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 
 __all__ = [
     "bmm",
@@ -92,3 +92,11 @@ def bmm(input, mat2) -> Tensor:  # noqa: A002
 
 def _is_tensor(x) -> bool:
     return type(x) in TENSOR_TYPES
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    bmm,
+    dot,
+    matmul,
+    mm,
+)  # noqa: F821

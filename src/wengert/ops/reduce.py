@@ -17,7 +17,14 @@ from .._backend import get_default_dtype
 from .._primitive import FAST, SPEC, VALUE, Primitive, bind
 from .._tensor import TENSOR_TYPES, Tensor
 from ..autograd.linear import Compose, DivideBy, Mask, Scale, SumAxes, kept_shape
-from ._registry import dim_arg, method, not_differentiable, tensor_arg
+from ._registry import (
+    dim_arg,
+    method,
+    not_differentiable,
+    refuse_complex,
+    supports_complex,
+    tensor_arg,
+)
 from .complex import abs_squared, real_only
 from .index import _getitem_method
 
@@ -387,8 +394,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 def _moment_args(op, input, dim, unbiased, keepdim, correction, axis, keepdims):  # noqa: A002
     """Validate var/std arguments: the tensor, its axes, the correction, keepdim."""
     input = tensor_arg(input)  # noqa: A001
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"{op}: input dtype must be floating point, got {input.dtype}; "
+    if input.dtype.kind not in "fc":
+        raise RuntimeError(f"{op}: input dtype must be floating point or complex, got "
+                           f"{input.dtype}; "
                            f"convert first, e.g. x.double().{op}()")
     if isinstance(dim, bool):  # the legacy overload var(x, unbiased)
         dim, unbiased = None, dim
@@ -402,12 +410,19 @@ def _moment_args(op, input, dim, unbiased, keepdim, correction, axis, keepdims):
 
 
 def _var_and_mean(input, axes, correction, keepdim):  # noqa: A002
-    """The variance (two passes: no cancellation) and the mean, kept dims for the mean."""
+    """The variance (two passes: no cancellation) and the mean, kept dims for the mean.
+    Complex data has a real variance, the mean of ``|x - mean|^2`` (PyTorch's)."""
     count = input._data.size if axes is None else math.prod(input.shape[a] for a in axes)
     mu = mean(input, axes, True)
     centered = input - mu
+    if input.dtype.kind == "c":
+        from .complex import abs_squared
+
+        squares = abs_squared(centered)
+    else:
+        squares = centered * centered
     # N - correction <= 0 divides by zero: inf or nan, as in PyTorch
-    variance = sum(centered * centered, axes, keepdim) / builtins.max(0, count - correction)
+    variance = sum(squares, axes, keepdim) / builtins.max(0, count - correction)
     if not keepdim:
         mu = mu.reshape(variance.shape)
     return variance, mu
@@ -595,6 +610,7 @@ def median(input, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     median(values=tensor([2., 4.]), indices=tensor([2, 2]))
     """
     input = tensor_arg(input)  # noqa: A001
+    refuse_complex(input, "median")
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(f"median(): cannot reduce an empty tensor (shape {input.shape})")
@@ -616,8 +632,27 @@ def aminmax(input, *, dim=None, keepdim=False) -> tuple:  # noqa: A002
     aminmax(min=tensor([1., 2.]), max=tensor([3., 5.]))
     """
     input = tensor_arg(input)  # noqa: A001
+    refuse_complex(input, "aminmax")
     if input._data.size == 0:
         raise RuntimeError(f"aminmax(): cannot reduce an empty tensor (shape {input.shape})")
     if dim is not None:
         _axis(dim, input.ndim, "aminmax")
     return _AminMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    all,
+    any,
+    count_nonzero,
+    logsumexp,
+    mean,
+    nanmean,
+    nansum,
+    norm,
+    prod,
+    std,
+    std_mean,
+    sum,
+    var,
+    var_mean,
+)  # noqa: F821

@@ -8,6 +8,7 @@ neither overflows nor loses an order. cummax/cummin select with ``take_along_axi
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from .._primitive import FAST, VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import LinearMap
-from ._registry import method, tensor_arg
+from ._registry import method, refuse_complex, supports_complex, tensor_arg
 from .reduce import _axis, _raw, omitting_each, take_along_axis
 
 __all__ = [
@@ -77,17 +78,17 @@ class _Cumprod(LinearMap):
         zeros = _raw(x) == 0
         self.zeros = zeros if zeros.any() else None
 
-    def _masks(self, ns):
+    def _masks(self, ns, x):
         """Before each slice's first zero; at it; and cumprod with it replaced by 1."""
         seen = np.cumsum(self.zeros, self.axis)
         before, first = seen == 0, self.zeros & (seen == 1)
-        x_safe = ns.where(before, self.x, 1)
-        return before, first, x_safe, ns.cumprod(ns.where(first, 1, self.x), self.axis)
+        x_safe = ns.where(before, x, 1)
+        return before, first, x_safe, ns.cumprod(ns.where(first, 1, x), self.axis)
 
-    def _omitted_products(self, ns):
+    def _omitted_products(self, ns, x):
         """``c[..., i, j, ...] = prod_{k<=j, k!=i} x[k]`` where ``i <= j``, else 0 (a mask)."""
-        n = self.x.shape[self.axis]
-        c = ns.cumprod(omitting_each(ns, self.x, self.axis), self.axis + 1)
+        n = x.shape[self.axis]
+        c = ns.cumprod(omitting_each(ns, x, self.axis), self.axis + 1)
         lower = np.tri(n, dtype=bool).T.reshape((n, n) + (1,) * (self.x.ndim - self.axis - 1))
         return c, lower
 
@@ -96,22 +97,24 @@ class _Cumprod(LinearMap):
         if self.zeros is None:
             return y * ns.cumsum(t / x, axis)
         if ns is FAST:
-            before, first, x_safe, y_without = self._masks(ns)
+            before, first, x_safe, y_without = self._masks(ns, x)
             t_first = ns.sum(ns.where(first, t, 0), axis, True)
             return ns.where(before, y * ns.cumsum(t / x_safe, axis), t_first * y_without)
-        c, lower = self._omitted_products(ns)
+        c, lower = self._omitted_products(ns, x)
         t_i = ns.reshape(t, t.shape[:axis + 1] + (1,) + t.shape[axis + 1:])
         return ns.sum(ns.where(lower, t_i * c, 0), axis, False)
 
     def transpose(self, ns, ct):
         x, y, axis = self.x, self.y, self.axis
+        if x.dtype.kind == "c":  # the conjugate transpose: every factor conjugated
+            x, y = ns.conj(x), ns.conj(y)
         if self.zeros is None:
             return reverse_cumsum(ns, ct * y, axis) / x
         if ns is FAST:
-            before, first, x_safe, y_without = self._masks(ns)
+            before, first, x_safe, y_without = self._masks(ns, x)
             at_first = ns.where(first, reverse_cumsum(ns, ct * y_without, axis), 0)
             return ns.where(before, reverse_cumsum(ns, ct * y, axis) / x_safe, at_first)
-        c, lower = self._omitted_products(ns)
+        c, lower = self._omitted_products(ns, x)
         ct_j = ns.reshape(ct, ct.shape[:axis] + (1,) + ct.shape[axis:])
         return ns.sum(ns.where(lower, ct_j * c, 0), axis + 1, False)
 
@@ -266,7 +269,27 @@ def logcumsumexp(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
     >>> wg.logcumsumexp(wg.tensor([0.0, 0.0, 90.0]), 0)  # exp(90) would overflow float32
     tensor([ 0.0000,  0.6931, 90.0000])
     """
+    input = tensor_arg(input)  # noqa: A001
+    if input.dtype.kind == "c":
+        return _complex_logcumsumexp(input, dim if dim is not None else axis)
     return _scan(logcumsumexp_p, input, dim, axis, "logcumsumexp", floating=True)
+
+
+def _complex_logcumsumexp(z, dim) -> Tensor:
+    """``log(cumsum(exp(z - c))) + c`` with ``c`` the largest real part along ``dim`` (a
+    constant: it cancels, so it carries no gradient). The log is the principal one, so the
+    imaginary part lies in ``(-pi, pi]`` shifted by ``Im(c) = 0``."""
+    from .complex import real
+    from .elementwise import exp, log
+    from .reduce import amax
+
+    if dim is None:
+        raise TypeError("logcumsumexp() missing required argument 'dim' (the dimension to "
+                        "scan along), e.g. x.logcumsumexp(0)")
+    re = real(z).detach()
+    c = amax(re, dim, True) if z.ndim else re
+    c = c.where(c.abs() < math.inf, 0)  # an infinite maximum: shift by nothing
+    return log(cumsum(exp(z - c), dim)) + c
 
 
 _CumMax = namedtuple("cummax", ["values", "indices"])
@@ -277,6 +300,7 @@ def _running_extremum(input, dim, accumulate, op, kind):  # noqa: A002
     """``kind(values, indices)`` of a running max/min: a NaN, once seen, stays; among
     equal values the latest index is taken (as PyTorch); gradients go to that index."""
     input = tensor_arg(input)  # noqa: A001
+    refuse_complex(input, op)
     axis = _axis(dim, input.ndim, op)
     if input.ndim == 0:
         return kind(input.clone(), Tensor(np.array(0)))
@@ -310,3 +334,10 @@ def cummin(input, dim) -> tuple:  # noqa: A002
     cummin(values=tensor([2., 1., 1., 1.]), indices=tensor([0, 1, 1, 3]))
     """
     return _running_extremum(input, dim, np.minimum.accumulate, "cummin", _CumMin)
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    cumsum,
+    cumprod,
+    logcumsumexp,
+)  # noqa: F821

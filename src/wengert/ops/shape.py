@@ -17,7 +17,7 @@ from .._backend import sum_to as _sum_to
 from .._primitive import SPEC, Primitive, alias_p, bind
 from .._tensor import Tensor
 from ..autograd.linear import BroadcastTo, Embed, Permute, Reshape, SumTo
-from ._registry import method, tensor_arg
+from ._registry import method, supports_complex, tensor_arg
 
 __all__ = [
     "atleast_1d",
@@ -436,3 +436,30 @@ def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
 def alias(input) -> Tensor:  # noqa: A002
     """A new tensor object viewing the same data, connected to ``input`` on the tape."""
     return bind(alias_p, (tensor_arg(input),))
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
+supports_complex(
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_to,
+    cat,
+    concat,
+    concatenate,
+    expand,
+    flatten,
+    moveaxis,
+    movedim,
+    permute,
+    ravel,
+    reshape,
+    squeeze,
+    stack,
+    sum_to,
+    swapaxes,
+    swapdims,
+    t,
+    transpose,
+    unflatten,
+    unsqueeze,
+)  # noqa: F821

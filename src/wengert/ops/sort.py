@@ -14,7 +14,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._tensor import Tensor
-from ._registry import method, not_differentiable, tensor_arg
+from ._registry import method, not_differentiable, refuse_complex, tensor_arg
 from .reduce import _axis, _selected, take_along_axis
 
 __all__ = [
@@ -43,6 +43,7 @@ def sort_indices(x: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def _nonscalar(input, dim, op: str):  # noqa: A002
     """The tensor, the axis (checked) and whether the input was 0-d (then seen as (1,))."""
     input = tensor_arg(input)  # noqa: A001
+    refuse_complex(input, op)
     axis = _axis(dim, input.ndim, op)
     if input.ndim == 0:
         return input.reshape(1), 0, True
@@ -91,6 +92,7 @@ def msort(input) -> Tensor:  # noqa: A002
     tensor([[0., 1.],
             [2., 3.]])
     """
+    refuse_complex(tensor_arg(input), "msort")
     return sort(input, 0).values
 
 

@@ -17,7 +17,8 @@ from .._primitive import VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import DivideBy, Mask
 from . import special
-from ._registry import method, tensor_arg
+from ._registry import method, refuse_complex, supports_complex, tensor_arg
+from .complex import real_only
 from .elementwise import declare_unary, mul, sub
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -42,7 +43,10 @@ def _sinc_slope(ns, y, x):
     """``(cos(pi x) - sinc(x)) / x``, which cancels near 0: there (|x| < 0.05) the Taylor
     series of the slope instead, exact to 1e-16, which also gives the right higher
     derivatives at 0 (PyTorch's second derivative there is NaN)."""
-    small = (x < _SINC_SERIES_BELOW) & (x > -_SINC_SERIES_BELOW)
+    if x.dtype.kind == "c":
+        small = ns.abs(x) < _SINC_SERIES_BELOW
+    else:
+        small = (x < _SINC_SERIES_BELOW) & (x > -_SINC_SERIES_BELOW)
     xs = ns.where(small, x, 0)
     z = xs * xs
     series = _SINC_SLOPE_SERIES[0]
@@ -50,6 +54,9 @@ def _sinc_slope(ns, y, x):
         series = series * z + c
     formula = (ns.cos(x * math.pi) - y) / ns.where(small, 1, x)
     return ns.where(small, series * xs, formula)
+
+
+_NO_COMPLEX_KERNEL = "PyTorch has no complex version of it either"
 
 
 def _zero_slope(ns, y, x):
@@ -123,7 +130,8 @@ def _floating(x) -> Tensor:
 
 # -- round(decimals=) ------------------------------------------------------------
 
-round_p = Primitive("round", np.round, n_params=1, rule=(lambda ns, y, x, decimals: 0,))
+round_p = Primitive("round", real_only(np.round, "round"), n_params=1,
+                    rule=(lambda ns, y, x, decimals: 0,))
 
 
 @method()
@@ -158,7 +166,8 @@ def _logit_slope(ns, y, x, eps):
     return DivideBy(ns.where((x >= eps) & (x <= 1 - eps), x * (1 - x), math.inf))
 
 
-logit_p = Primitive("logit", _logit, save=(VALUE,), n_params=1, rule=(_logit_slope,))
+logit_p = Primitive("logit", real_only(_logit, "logit", why=_NO_COMPLEX_KERNEL), save=(VALUE,),
+                    n_params=1, rule=(_logit_slope,))
 
 
 @method()
@@ -210,6 +219,7 @@ def frac(input) -> Tensor:  # noqa: A002
     >>> wg.frac(wg.tensor([1.25, -1.25]))
     tensor([ 0.25, -0.25])
     """
+    refuse_complex(tensor_arg(input), "frac")
     return sub(input, trunc(input))  # noqa: F821
 
 
@@ -221,6 +231,7 @@ def deg2rad(input) -> Tensor:  # noqa: A002
     >>> wg.deg2rad(wg.tensor([180.0]))
     tensor([3.1416])
     """
+    refuse_complex(tensor_arg(input), "deg2rad", _NO_COMPLEX_KERNEL)
     return mul(input, math.pi / 180.0)
 
 
@@ -232,8 +243,17 @@ def rad2deg(input) -> Tensor:  # noqa: A002
     >>> wg.rad2deg(wg.tensor([3.141592653589793]))
     tensor([180.])
     """
+    refuse_complex(tensor_arg(input), "rad2deg", _NO_COMPLEX_KERNEL)
     return mul(input, 180.0 / math.pi)
 
 
 fix = trunc  # noqa: F821 - PyTorch's alias
 method("fix")(fix)
+
+# Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch (by name: most
+# of these functions are declared from tables above).
+_COMPLEX_NAMES = [
+    "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "square", "reciprocal", "asin", "acos",
+    "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "sinc", "nan_to_num",
+]
+supports_complex(*(globals()[name] for name in _COMPLEX_NAMES))

@@ -1,6 +1,7 @@
 """``wg.nn.functional`` (conventionally imported as ``F``): PyTorch's stateless
 neural-network functions, each differentiable in both modes and to any order."""
 
+from ...ops._registry import supports_complex as _supports_complex
 from . import activation as _activation
 from . import attention as _attention
 from . import conv as _conv
@@ -36,3 +37,8 @@ __all__: list[str] = [
     *_normalization.__all__, *_padding.__all__, *_pooling.__all__, *_sampling.__all__,
     *_softmax.__all__, *_sparse.__all__,
 ]
+
+# Complex input, as in PyTorch (tanh and sigmoid are the wg functions, declared there).
+_supports_complex(bilinear, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F405
+                  conv_transpose3d, dropout, l1_loss, linear, normalize, pad,  # noqa: F405
+                  softsign)  # noqa: F405

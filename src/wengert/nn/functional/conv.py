@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..._primitive import VALUE, Primitive, bind
 from ..._tensor import Tensor
-from ...autograd.linear import LinearMap
+from ...autograd.linear import LinearMap, conj
 from ...ops._registry import as_float_tensor
 from ...ops.shape import reshape
 from . import _im2col
@@ -68,7 +68,10 @@ class ConvOperand(LinearMap):
 
     def transpose(self, ns, ct):
         target = 3 - self.slot - self.fixed_slot
-        return _compute(ns, self.slot, self._operands(target, ct), self.geometry)
+        operands = self._operands(target, ct)
+        # Complex: the conjugate transpose (the fixed operand conjugated).
+        operands[self.fixed_slot] = conj(ns, self.fixed)
+        return _compute(ns, self.slot, operands, self.geometry)
 
 
 def _kernel(name, impl, first, second):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..._primitive import SPEC, VALUE, Primitive, bind
 from ..._tensor import Tensor
-from ...autograd.linear import BroadcastTo, LinearMap, MatmulWith
+from ...autograd.linear import BroadcastTo, LinearMap, MatmulWith, conj
 from ...ops._registry import as_float_tensor
 
 __all__ = ["bilinear", "linear"]
@@ -34,7 +34,7 @@ class _WeightMap(LinearMap):
         return ns.matmul(self.x, ns.permute(t, (1, 0)))
 
     def transpose(self, ns, ct):
-        x = self.x
+        x = conj(ns, self.x)  # complex: the conjugate transpose
         rows = ns.reshape(ct, (-1, ct.shape[-1]))
         return ns.matmul(ns.permute(rows, (1, 0)), ns.reshape(x, (-1, x.shape[-1])))
 
