@@ -189,6 +189,12 @@ def test_hooks_on_the_tape_fall_back_to_one_pass_per_row():
     jac = jacrev(f)(rng.standard_normal(4))
     assert len(seen) == 4 and jac.shape == (4, 4)
 
+    def on_input(x):
+        x.register_hook(lambda g: g * 10)
+        return x * 2
+
+    np.testing.assert_array_equal(jacrev(on_input)(np.ones(3)), 20 * np.eye(3))
+
 
 def test_inside_enclosing_transforms_the_recorded_path_stays(monkeypatch):
     x = rng.standard_normal(3)
