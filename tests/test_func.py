@@ -344,3 +344,22 @@ def test_batched_apply_equals_apply_row_by_row(case):
         return  # replayed one direction at a time instead
     got = np.broadcast_to(_replay._aligned(got, spec), (3, *spec[0]))
     np.testing.assert_array_equal(got, np.stack(rows))
+
+
+@pytest.mark.parametrize("case", _map_cases(), ids=lambda c: c.id)
+def test_batched_transpose_equals_transpose_row_by_row(case):
+    """The reverse column of ``_BATCHED``: each row of a batch of cotangents pulled back as
+    the engine pulls back one (a map without a batched form goes row by row itself)."""
+    import test_linear_maps
+
+    m = case.build(test_linear_maps._fast_data)
+    x = np.zeros(case.in_shape, case.in_dtype)
+    out = np.asarray(m.apply(_replay.FAST, x))
+    batch = np.round(rng.standard_normal((3, *out.shape)) * 8) / 8
+    if out.dtype.kind == "c":
+        batch = batch + 1j * np.round(rng.standard_normal((3, *out.shape)) * 8) / 8
+    batch = batch.astype(out.dtype)
+    rows = [np.asarray(m.transpose(_replay.FAST, c)) for c in batch]
+    got = _replay._transpose_batched(m, batch)
+    assert got.shape[0] == 3 and got.dtype == rows[0].dtype
+    np.testing.assert_array_equal(np.broadcast_to(got, (3, *rows[0].shape)), np.stack(rows))

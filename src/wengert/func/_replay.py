@@ -1,5 +1,5 @@
-"""Forward mode by replaying a recorded tape: the linearization behind ``linearize``,
-``jacfwd`` and ``jacobian``.
+"""Replaying a recorded tape: forward mode behind ``linearize`` and ``jacfwd``, and
+batched reverse mode behind ``jacrev`` and ``jacobian``.
 
 One recorded evaluation of ``f`` holds, on each tape entry, what its derivative rule
 needs. Pushing a tangent through those rules in creation order (``map.apply``, the
@@ -9,18 +9,30 @@ dimension, one row per input direction. Elementwise multipliers broadcast over t
 dimension by themselves; the linear maps of ``autograd.linear`` are given their
 batched form in ``_BATCHED`` below. A tape holding a map without a batched form is
 replayed one direction at a time.
+
+Reverse mode runs the other way over the same entries (``Tape.pull``): a stack of
+cotangents, one row per output direction, pulled back through each map's adjoint
+(``transpose``) in the engine's order, newest entry first, summing contributions to a
+reused value in the same order as the engine. The batched adjoints are the second
+column of ``_BATCHED``; a map without one is transposed row by row (that map only,
+exactly as the engine would), the rest of the tape staying batched.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from .._primitive import FAST, OBSERVERS, input_map
 from ..autograd import linear as lin
-from ..autograd.engine import _unpack_saved
+from ..autograd.engine import _edge_hook, _unpack_saved
 from ..autograd.graph import Packed
 from ..autograd.node import Node
+from ..nn.functional.linear import _WeightMap
+from ..nn.functional.softmax import LogSoftmaxJacobian, SoftmaxJacobian
 from ..ops.elementwise import _Cast
+from ..ops.index import _has_int_array
 
 
 class NotBatchable(Exception):
@@ -68,6 +80,7 @@ class Tape:
             if any(p is not None and p in reached for p in node.parents):
                 reached.add(node)
                 self.order.append(node)
+        self.reached = reached
 
     def push(self, tangents, batch: int | None = None) -> list:
         """Output tangents (raw arrays) for input ``tangents`` (raw arrays; with ``batch``,
@@ -82,18 +95,8 @@ class Tape:
 
     def _push_node(self, node, tan, batch):
         parents = node.parents
-        if parents is None:
-            raise RuntimeError("linearize: the recorded tape was freed (by a backward pass "
-                               "without retain_graph); linearize again")
         prim = node.prim
-        if node.versions is None and node.out is None:
-            args = node.saved
-        else:
-            args = _unpack_saved(node, False)
-        params = node.params
-        out = node.out if prim.save_out else None
-        if type(out) is Packed:
-            out = out.unpack()
+        args, out, params = _rule_inputs(node)
         spec = self.shapes.get(node)
         total = None
         for i, p in enumerate(parents):
@@ -115,6 +118,65 @@ class Tape:
             total = term if total is None else total + term
         return total
 
+    def pullable(self) -> bool:
+        """Whether ``pull`` gives what the engine would: no tensor hooks on the tape and
+        no one watching each gradient (anomaly mode, a trace), which need them one by one."""
+        return (_edge_hook() is None and all(node.hooks is None for node in self.order)
+                and all(type(e) is Node or e._hooks is None for e in self.inputs))
+
+    def pull(self, cotangents) -> list:
+        """Input cotangents for output ``cotangents`` (raw arrays, each with a leading
+        batch dimension, of the same size for all; None marks a zero cotangent): a batch
+        of vector-Jacobian products in one pass over the tape. An input the batch does
+        not reach gets None."""
+        reached = self.reached
+        cts: dict = {}
+        for o, c in zip(self.outputs, cotangents):
+            edge = o._node if o._node is not None else o
+            if c is not None and edge in reached:
+                prev = cts.get(edge)
+                cts[edge] = c if prev is None else prev + c
+        pop = cts.pop
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for node in reversed(self.order):  # decreasing seq, as the engine goes
+                ct = pop(node, None)
+                if ct is not None:
+                    self._pull_node(node, ct, cts)
+        return [cts.get(e) for e in self.inputs]
+
+    def _pull_node(self, node, ct, cts):
+        prim, meta, reached = node.prim, node.meta, self.reached
+        args, out, params = _rule_inputs(node)
+        for i, p in enumerate(node.parents):
+            if p is None or p not in reached:
+                continue
+            m = input_map(prim, i, FAST, out, args, params)
+            if m is None:
+                continue
+            g = _transpose_batched(m, ct)
+            if meta is not None and meta[i] is not None:  # undo broadcasting, promotion
+                shape, dtype = meta[i]
+                g = _batched_sum_to(g, shape)
+                if g.dtype != dtype:
+                    g = FAST.astype(g, dtype)
+            prev = cts.get(p)
+            cts[p] = g if prev is None else prev + g
+
+
+def _rule_inputs(node):
+    """``(saved arguments, output, params)`` of a tape entry, as its rule takes them."""
+    if node.parents is None:
+        raise RuntimeError("the recorded tape was freed (by a backward pass without "
+                           "retain_graph); evaluate the function again")
+    if node.versions is None and node.out is None:
+        args = node.saved
+    else:
+        args = _unpack_saved(node, False)  # checks in-place changes since the forward
+    out = node.out if node.prim.save_out else None
+    if type(out) is Packed:
+        out = out.unpack()
+    return args, out, node.params
+
 
 def _apply(m, t):
     if m is lin.IDENTITY:
@@ -134,10 +196,29 @@ def _apply_batched(m, t, spec):
     kind = type(m)
     if kind in lin.LINEAR_MAP_TYPES:
         batched = _BATCHED.get(kind)
-        if batched is None:
+        if batched is None or batched[0] is None:
             raise NotBatchable(kind.__name__)
-        return batched(m, t, spec)
+        return batched[0](m, t, spec)
     return _aligned(t, spec) * m  # an elementwise multiplier broadcasts over the batch
+
+
+def _transpose_batched(m, ct):
+    """Pull the batch ``ct`` (shape ``(B, *out_shape)``) back through ``m``'s adjoint."""
+    if m is lin.IDENTITY:
+        return ct
+    kind = type(m)
+    if kind in lin.LINEAR_MAP_TYPES:
+        batched = _BATCHED.get(kind)
+        if batched is None or batched[1] is None:
+            return _rows(m, ct)
+        return batched[1](m, ct)
+    # A multiplier broadcasts against the output, whose shape ct has after the batch axis.
+    return ct * m if ct.dtype not in lin.COMPLEX_DTYPES else ct * lin.conj(FAST, m)
+
+
+def _rows(m, ct):
+    """``m.transpose`` of each row of ``ct``, stacked: the engine's own computation."""
+    return np.stack([np.asarray(m.transpose(FAST, row)) for row in ct])
 
 
 def _aligned(t, spec):
@@ -153,6 +234,10 @@ def _elementwise(m, t, spec):
     return m.apply(FAST, _aligned(t, spec))
 
 
+def _elementwise_t(m, ct):
+    return m.transpose(FAST, ct)  # ct has the output's full rank: factors broadcast right
+
+
 def _shifted(axis, ndim):
     """Axis numbers of an unbatched array of ``ndim`` dimensions, after a batch axis."""
     if axis is None:
@@ -165,13 +250,22 @@ def _sum_axes(m, t, spec):
     return t.sum(axis=_shifted(m.axis, len(m.in_shape)), keepdims=m.keepdims)
 
 
-def _broadcast_to(m, t, spec):
-    out = m.out_shape
-    return np.broadcast_to(_aligned(t, (out,)), t.shape[:1] + tuple(out))
+def _sum_axes_t(m, ct):
+    shape = tuple(m.in_shape)
+    kept = lin.kept_shape(shape, m.axis)
+    return np.broadcast_to(ct.reshape(ct.shape[:1] + kept), ct.shape[:1] + shape)
 
 
-def _sum_to(m, t, spec):
-    shape = tuple(m.out_shape)
+def _batched_broadcast_to(t, shape):
+    shape = tuple(shape)
+    return np.broadcast_to(_aligned(t, (shape,)), t.shape[:1] + shape)
+
+
+def _batched_sum_to(t, shape):
+    """``sum_to`` of each row of ``t``: broadcasting undone on the axes after the batch's."""
+    shape = tuple(shape)
+    if t.shape[1:] == shape:
+        return t
     lead = t.ndim - 1 - len(shape)
     axes = tuple(range(1, 1 + lead)) + tuple(
         1 + lead + i for i, n in enumerate(shape) if n == 1 and t.shape[1 + lead + i] != 1)
@@ -187,23 +281,68 @@ def _permute(m, t, spec):
     return t.transpose((0, *(a + 1 for a in m.axes)))
 
 
-def _basic_index(index):
-    """``(slice(None), *index)`` when ``index`` is basic (ints, slices, None, ...)."""
+def _permute_t(m, ct):
+    return ct.transpose((0, *(a + 1 for a in lin.inverse_permutation(m.axes))))
+
+
+# Indexing: a basic index (ints, slices, None, ...) keeps the batch axis in front; an
+# advanced one (integer or boolean arrays) moves it to the back, where no index reaches
+# and where NumPy keeps an unindexed axis whatever it does with the indexed ones.
+
+
+def _is_basic(index) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
-    if not all(p is None or p is Ellipsis or isinstance(p, (int, slice, np.integer))
-               for p in parts):
-        raise NotBatchable("advanced indexing")
-    return (slice(None), *parts)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, slice, np.integer))
+               for p in parts)
 
 
-def _take(m, t, spec):
-    return t[_basic_index(m.index)]
+def _front(index):
+    return (slice(None), *(index if isinstance(index, tuple) else (index,)))
 
 
-def _embed(m, t, spec):
-    out = np.zeros(t.shape[:1] + tuple(m.out_shape), t.dtype)
-    out[_basic_index(m.index)] += t
-    return out
+def _back(index, ndim: int) -> tuple:
+    """``index`` for an array of ``ndim`` dimensions with one more axis at the back: an
+    Ellipsis is spelled out, so that it cannot stretch over that axis."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(p is Ellipsis for p in parts):
+        return parts
+    used = sum(0 if p is None or p is Ellipsis else
+               p.ndim if isinstance(p, np.ndarray) and p.dtype == np.bool_ else 1 for p in parts)
+    at = next(k for k, p in enumerate(parts) if p is Ellipsis)
+    return (*parts[:at], *(slice(None),) * (ndim - used), *parts[at + 1:])
+
+
+def _gather(t, index, shape):
+    """``row[index]`` for each row of ``t`` (rows of ``shape``)."""
+    if _is_basic(index):
+        return t[_front(index)]
+    return np.moveaxis(np.moveaxis(t, 0, -1)[_back(index, len(shape))], -1, 0)
+
+
+def _scatter(t, index, shape):
+    """Zeros of ``shape`` with each row of ``t`` added at ``index`` (the engine's
+    ``index_scatter`` per row, repeated indices adding up in the same order)."""
+    batch, shape = t.shape[0], tuple(shape)
+    if _is_basic(index):
+        out = np.zeros((batch, *shape), t.dtype)
+        out[_front(index)] = t
+        return out
+    index = _back(index, len(shape))
+    rows = np.moveaxis(t, 0, -1)
+    if not _has_int_array(index):  # boolean masks hit each element once
+        out = np.zeros((*shape, batch), t.dtype)
+        out[index] = rows
+        return np.moveaxis(out, -1, 0)
+    if t[0].size > 1000 and t.dtype.kind == "f":  # as index_scatter: by flat position
+        size = math.prod(shape)
+        position = np.arange(size).reshape(shape)[index]
+        bins = (position.reshape(1, -1) + size * np.arange(batch).reshape(-1, 1)).ravel()
+        values = np.broadcast_to(t, (batch, *position.shape)).reshape(batch, -1).ravel()
+        total = np.bincount(bins, values, batch * size)
+        return total.reshape((batch, *shape)).astype(t.dtype, copy=False)
+    out = np.zeros((*shape, batch), t.dtype)
+    np.add.at(out, index, rows)
+    return np.moveaxis(out, -1, 0)
 
 
 def _matmul_with(m, t, spec):
@@ -220,24 +359,90 @@ def _matmul_with(m, t, spec):
     return t @ other if m.left else other @ t
 
 
+def _matmul_with_t(m, ct):
+    """``MatmulWith.transpose`` with a batch axis in front of matmul's own batch axes
+    (the cotangent always has more axes than the other operand, so they never mix)."""
+    other, shape, batch = m.other, tuple(m.shape), ct.shape[0]
+    a_vec, b_vec = (len(shape), other.ndim) if m.left else (other.ndim, len(shape))
+    a_vec, b_vec = a_vec == 1, b_vec == 1
+    row = ct.shape[1:] + (1,) if b_vec else ct.shape[1:]
+    if a_vec:
+        row = row[:-1] + (1,) + row[-1:]
+    ct = ct.reshape((batch, *row))
+    other = lin.conj(FAST, other)
+    if m.left:  # out = t @ b  ->  dt = ct @ b^T
+        b = other.reshape(other.shape + (1,)) if b_vec else other
+        promoted = (1,) + shape if a_vec else shape
+        if b.ndim == 2:  # one matrix product for the whole batch
+            dt = (ct.reshape(-1, ct.shape[-1]) @ b.T).reshape(ct.shape[:-1] + b.shape[:1])
+        else:
+            dt = ct @ np.swapaxes(b, -1, -2)
+    else:  # out = a @ t  ->  dt = a^T @ ct
+        a = other.reshape((1,) + other.shape) if a_vec else other
+        promoted = shape + (1,) if b_vec else shape
+        if a.ndim == 2:  # (ct^T @ a)^T: one matrix product for the whole batch
+            rows = np.swapaxes(ct, -1, -2)
+            dt = (rows.reshape(-1, rows.shape[-1]) @ a).reshape(rows.shape[:-1] + a.shape[1:])
+            dt = np.swapaxes(dt, -1, -2)
+        else:
+            dt = np.swapaxes(a, -1, -2) @ ct
+    return _batched_sum_to(dt, promoted).reshape((batch, *shape))
+
+
+def _weight_map_t(m, ct):
+    """``nn.functional.linear``'s weight adjoint ``g^T @ x`` (batch flattened), per row."""
+    x = m.x
+    rows = ct.reshape(ct.shape[0], -1, ct.shape[-1])
+    return np.swapaxes(rows, 1, 2) @ x.reshape(-1, x.shape[-1])
+
+
+def _axis_from_end(axis, ndim):
+    """A row's axis counted from the end, which the batch axis in front does not shift."""
+    return axis - ndim if axis >= 0 else axis
+
+
+def _softmax_t(m, ct):  # self-adjoint: y * (ct - sum(y * ct, axis))
+    y = m.y
+    yt = y * ct
+    return yt - y * yt.sum(_axis_from_end(m.axis, y.ndim), keepdims=True)
+
+
+def _log_softmax_t(m, ct):  # ct - exp(y) * sum(ct, axis)
+    y = m.y
+    return ct - np.exp(y) * ct.sum(_axis_from_end(m.axis, y.ndim), keepdims=True)
+
+
 def _compose(m, t, spec):
     return _apply_batched(m.second, _apply_batched(m.first, t, None), spec)
 
 
+def _compose_t(m, ct):
+    return _transpose_batched(m.first, _transpose_batched(m.second, ct))
+
+
 _BATCHED = {
-    lin._Negate: lambda m, t, spec: -t,
-    lin.Scale: _elementwise,
-    lin.DivideBy: _elementwise,
-    lin.Mask: _elementwise,
-    lin.SumAxes: _sum_axes,
-    lin.BroadcastTo: _broadcast_to,
-    lin.SumTo: _sum_to,
-    lin.Reshape: _reshape,
-    lin.Permute: _permute,
-    lin.Take: _take,
-    lin.Embed: _embed,
-    lin.MatmulWith: _matmul_with,
-    lin.Compose: _compose,
-    _Cast: lambda m, t, spec: t.astype(m.dst),
+    lin._Negate: (lambda m, t, spec: -t, lambda m, ct: -ct),
+    lin.Scale: (_elementwise, _elementwise_t),
+    lin.DivideBy: (_elementwise, _elementwise_t),
+    lin.Mask: (_elementwise, _elementwise_t),
+    lin.ReMul: (None, _elementwise_t),
+    lin.SumAxes: (_sum_axes, _sum_axes_t),
+    lin.BroadcastTo: (lambda m, t, spec: _batched_broadcast_to(t, m.out_shape),
+                      lambda m, ct: _batched_sum_to(ct, m.in_shape)),
+    lin.SumTo: (lambda m, t, spec: _batched_sum_to(t, m.out_shape),
+                lambda m, ct: _batched_broadcast_to(ct, m.in_shape)),
+    lin.Reshape: (_reshape, lambda m, ct: ct.reshape(ct.shape[:1] + tuple(m.in_shape))),
+    lin.Permute: (_permute, _permute_t),
+    lin.Take: (lambda m, t, spec: _gather(t, m.index, m.in_shape),
+               lambda m, ct: _scatter(ct, m.index, m.in_shape)),
+    lin.Embed: (lambda m, t, spec: _scatter(t, m.index, m.out_shape),
+                lambda m, ct: _gather(ct, m.index, m.out_shape)),
+    lin.MatmulWith: (_matmul_with, _matmul_with_t),
+    lin.Compose: (_compose, _compose_t),
+    _Cast: (lambda m, t, spec: m.apply(FAST, t), _elementwise_t),
+    _WeightMap: (None, _weight_map_t),
+    SoftmaxJacobian: (None, _softmax_t),
+    LogSoftmaxJacobian: (None, _log_softmax_t),
 }
-"""The batched form of each linear map class (a map missing here is replayed per direction)."""
+"""The batched forms of each linear map class: ``(apply, transpose)``. A map missing
+here, or a None, is replayed per direction (forward) or transposed row by row (reverse)."""

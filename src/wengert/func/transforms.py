@@ -15,12 +15,14 @@ import numpy as np
 
 from .._tensor import _wrap
 from ..autograd import forward_ad as fw
+from ..autograd.engine import _cast
 from ._core import Evaluation, as_input, as_output, kind_of, reaches_outside, to_kind
 from ._replay import NotBatchable, ShapeLog, Tape
 from ._tree import flatten, unflatten
 
 _CHUNK = 256
-"""Directions pushed through the tape at once by forward mode (bounds its memory)."""
+"""Directions pushed (forward mode) or pulled (reverse mode) through the tape at once
+(bounds the memory of a batched pass)."""
 
 
 def _bound(f, kwargs):
@@ -259,8 +261,8 @@ def jacobian(f, argnums=0, *, has_aux: bool = False, mode: str = "auto"):
 
 
 def jacrev(f, argnums=0, *, has_aux: bool = False):
-    """The Jacobian of ``f`` in reverse mode: one recorded evaluation, one backward
-    pass over it per output element.
+    """The Jacobian of ``f`` in reverse mode: one recorded evaluation, then the output
+    directions pulled back through its tape together (a batch of cotangents).
 
     >>> import wengert as wg
     >>> wg.func.jacrev(lambda x: x.sum() * x)(wg.tensor([1.0, 2.0]))
@@ -302,6 +304,63 @@ def _zero_block(out, x):
 
 
 def _reverse_blocks(ev) -> list:
+    """Reverse-mode Jacobian blocks: all output directions pulled back through the
+    recorded tape together (``Tape.pull``, in chunks of ``_CHUNK`` rows), or, where that
+    cannot stand for the engine (inside an enclosing transform, hooks on the tape), one
+    recorded backward pass per output element."""
+    if not ev.create:
+        tape = Tape(_edges(ev), ev.outputs, {})
+        if tape.pullable():
+            return _pulled_blocks(ev, tape)
+    return _row_blocks(ev)
+
+
+def _pulled_blocks(ev, tape) -> list:
+    outs, inputs = ev.outputs, ev.inputs
+    # The rows of all outputs one after another (output k's rows: starts[k] to ends[k]),
+    # cut in chunks: a chunk may span several outputs.
+    sizes = [o._data.size if o._requires_grad else 0 for o in outs]
+    ends = np.cumsum(sizes).tolist()
+    starts = [e - n for e, n in zip(ends, sizes)]
+    pieces = [[[] for _ in inputs] for _ in outs]  # per output and input: (k, *x.shape)
+    total = ends[-1]
+    for lo in range(0, total, _CHUNK):
+        hi = min(lo + _CHUNK, total)
+        seeds, spans = [], []
+        for o, start, end in zip(outs, starts, ends):
+            a, b = max(start, lo), min(end, hi)
+            spans.append((a, b))
+            seed = None
+            if a < b:
+                seed = np.zeros((hi - lo, o._data.size), o._data.dtype)
+                seed[np.arange(a - lo, b - lo), np.arange(a - start, b - start)] = 1
+                seed = seed.reshape((hi - lo, *o.shape))
+            seeds.append(seed)
+        pulled = tape.pull(seeds)
+        for k, (a, b) in enumerate(spans):
+            if a >= b:
+                continue
+            for i, (g, x) in enumerate(zip(pulled, inputs)):
+                data = x._data
+                if g is None:
+                    g = np.zeros((b - a, *data.shape), data.dtype)
+                else:
+                    g = g[a - lo:b - lo]
+                    if g.dtype != data.dtype:
+                        g = _cast(g, data.dtype)
+                pieces[k][i].append(g)
+    blocks = []
+    for k, o in enumerate(outs):
+        if not sizes[k]:
+            blocks.append([_zero_block(o, x) for x in inputs])
+            continue
+        blocks.append([_wrap(np.concatenate(p).reshape(o.shape + x.shape))
+                       for p, x in zip(pieces[k], inputs)])
+    return blocks
+
+
+def _row_blocks(ev) -> list:
+    """Reverse-mode Jacobian blocks, one recorded backward pass per output element."""
     from ..autograd.engine import grad
 
     blocks = []
