@@ -3,6 +3,7 @@
 import importlib
 import math
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -89,3 +90,17 @@ def test_functional_training_matches_backward_and_learns():
     for name, p in model.named_parameters():
         assert not np.allclose(p.detach().numpy(), params[name].numpy())
     assert all(type(p) is wg.Tensor for p in params.values())
+
+
+DOCS_NN = (EXAMPLES.parent / "docs" / "nn.md").read_text()
+BLOCKS = re.findall(r"```python\n(.*?)```", DOCS_NN, re.S)
+
+
+def test_docs_nn_has_examples():
+    assert len(BLOCKS) >= 5
+
+
+@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_docs_nn_example(code):
+    pytest.importorskip("safetensors")
+    exec(compile(code, "docs/nn.md", "exec"), {})
