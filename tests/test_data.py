@@ -93,3 +93,10 @@ def test_digits_ship_with_the_package():
     assert np.bincount(y.numpy()).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
     raw = digits(dtype=np.float64, normalize=False).tensors[0]
     assert raw.dtype == np.float64 and float(raw.max()) == 16.0
+
+
+def test_unknown_loader_arguments_are_refused():
+    with pytest.raises(TypeError, match="shufle"):
+        DataLoader(TensorDataset(wg.arange(3)), shufle=True)
+    DataLoader(TensorDataset(wg.arange(3)), num_workers=2, persistent_workers=True,
+               pin_memory=True, prefetch_factor=2)  # accepted, loading stays in-process

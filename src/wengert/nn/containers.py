@@ -29,10 +29,10 @@ class Sequential(Module):
             for i, m in enumerate(modules):
                 self.add_module(str(i), m)
 
-    def forward(self, x):
+    def forward(self, input):  # noqa: A002 - PyTorch's argument name
         for m in self._modules.values():
-            x = m(x)
-        return x
+            input = m(input)  # noqa: A001
+        return input
 
     def __getitem__(self, index):
         if isinstance(index, slice):

@@ -63,10 +63,10 @@ class Linear(Module):
     def reset_parameters(self) -> None:
         _reset(self.weight, self.bias)
 
-    def forward(self, x):
+    def forward(self, input):  # noqa: A002 - PyTorch's argument name
         from .functional import linear
 
-        return linear(x, self.weight, self.bias)
+        return linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -54,8 +54,9 @@ class DataLoader:
         sampler / batch_sampler: iterables of indices / of index lists, instead.
         drop_last: drop a last, incomplete batch.
         collate_fn: turns a list of samples into a batch (default ``default_collate``).
-        num_workers: accepted for compatibility; loading always runs in the calling
-            process (NumPy does the work; there is no worker pool).
+        num_workers: accepted for compatibility, like the other worker and memory-pinning
+            options; loading always runs in the calling process (NumPy does the work;
+            there is no worker pool).
 
     A ``TensorDataset`` (or a ``Subset`` of one) with the default collate is
     indexed once per batch, not once per sample.
@@ -65,7 +66,9 @@ class DataLoader:
                  sampler=None, batch_sampler=None, num_workers: int = 0,
                  collate_fn: Callable | None = None, pin_memory: bool = False,
                  drop_last: bool = False, timeout: float = 0, worker_init_fn=None,
-                 generator=None, **_ignored):
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None,
+                 persistent_workers: bool = False, pin_memory_device: str = "",
+                 in_order: bool = True):
         if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
             raise ValueError(f"DataLoader: batch_size must be a positive int or None, got "
                              f"{batch_size!r}")
