@@ -17,7 +17,7 @@ import numpy as np
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
-from .graph import Packed
+from .graph import Packed, PackedVersions
 from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node
 
@@ -251,27 +251,35 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         if ct is None or (needed is not None and node not in needed):
             continue  # not run: another pass may still need it
         prim = node.prim
-        versions = node.versions
-        if versions is None and node.out is None:
-            args = node.saved  # nothing saved by value: nothing to check or unwrap
-        elif create_graph or node.out is not None or type(versions) is not tuple:
-            args = _unpack_saved(node, create_graph)  # (not a tuple: saved_tensors_hooks)
+        args, versions, out = node.saved, node.versions, node.out
+        if create_graph or type(versions) is PackedVersions or type(out) is Packed:
+            if versions is not None or out is not None:
+                args = _unpack_saved(node, create_graph)
+            if out is not None:
+                if type(out) is Packed:  # saved_tensors_hooks
+                    out = out.unpack()
+                if create_graph:
+                    out = _wrap(out, node, True)
+                    out._fw = node.out_fw
         else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
-            args = node.saved
-            for i, v in enumerate(versions):
-                if type(args[i]) in TENSOR_TYPES or (v is not None and node.parents[i].mods != v):
-                    args = _unpack_saved(node, create_graph)
-                    break
+            if versions is not None:
+                for i, v in enumerate(versions):
+                    if v is None:
+                        continue
+                    s = args[i]
+                    if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
+                        vc = s._vc
+                        if vc is not None and vc[0] != v:
+                            _unpack_saved(node, False)  # raises, naming the value
+                        if args is node.saved:
+                            args = list(args)
+                        args[i] = s._data
+                    elif node.parents[i].mods != v:
+                        _unpack_saved(node, False)  # raises
+            if out is not None and node.mods:
+                _unpack_saved(node, False)  # raises: the saved output changed
         if node.params:
             args = (*args, *node.params)
-        out = None
-        if prim.save_out:
-            out = node.out
-            if type(out) is Packed:  # saved_tensors_hooks
-                out = out.unpack()
-            if create_graph:
-                out = _wrap(out, node, True)
-                out._fw = node.out_fw
         rules, meta, variadic = prim.rule, node.meta, prim.variadic
         for i, parent in enumerate(node.parents):
             if parent is None or (wanted is not None and parent not in wanted):
