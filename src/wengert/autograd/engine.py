@@ -13,6 +13,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 import numpy as np
+from numpy import ndarray
 
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
@@ -22,6 +23,11 @@ from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCA
 from .node import Node
 
 _by_seq = attrgetter("seq")
+
+_IN_PLACE_SIZE = 16384
+"""Gradient sums of at least this many elements are added in place into the engine's own
+array: no fresh allocation (and page faults) per contribution. Smaller ones are added
+out of place, which costs less than the bookkeeping on tiny arrays."""
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -241,6 +247,10 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
     recorded op: every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
+    # Large sums made by this pass, by where they wait: ``id`` of the array (an array
+    # in ``cts`` is alive, so its id is its own; once its node ran nothing adds to it).
+    owned: dict = {}
+    owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     for node in order:
         ct = pop(node, None)
@@ -305,7 +315,15 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = get(parent)
-            cts[parent] = g if prev is None else prev + g
+            if prev is None:
+                cts[parent] = g
+            elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
+                  and prev.shape == g.shape and prev.dtype == g.dtype):
+                prev += g  # a large sum this pass made (nobody else sees it): in place
+            else:
+                prev = cts[parent] = prev + g
+                if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
+                    owned[parent] = id(prev)
         if not retain_graph:
             node.parents = node.saved = node.out = None
 
