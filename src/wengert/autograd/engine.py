@@ -290,6 +290,9 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 _unpack_saved(node, False)  # raises: the saved output changed
         if node.params:
             args = (*args, *node.params)
+        if prim.residual is not None:  # handed over once, and only to a first-order pass
+            args = (*args, None if create_graph else node.residual)
+            node.residual = None
         rules, meta, variadic = prim.rule, node.meta, prim.variadic
         for i, parent in enumerate(node.parents):
             if parent is None or (wanted is not None and parent not in wanted):
