@@ -85,13 +85,20 @@ class Primitive:
         broadcasts: inputs may broadcast against each other (the engine sums
             their gradients back to their shapes).
         view: the output shares memory with input 0 (it shares its version counter).
+        residual: ``residual(*arrays, *params) -> (out, residual)``, the forward
+            computation that also returns intermediate results the rule can reuse
+            (``exp`` of the logits, say), used when the op is recorded. The rule
+            then takes one more argument after the params: the residual, handed
+            over once, to a first-order reverse pass; ``None`` otherwise (higher
+            orders, forward mode, a second pass through a retained graph, or
+            while ``saved_tensors_hooks`` are open), when the rule recomputes.
     """
 
     __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
-                 "view", "variadic", "fast", "readers")
+                 "view", "variadic", "fast", "readers", "residual")
 
     def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
-                 uses=None, broadcasts=False, view=False):
+                 uses=None, broadcasts=False, view=False, residual=None):
         if name in REGISTRY:
             raise ValueError(f"primitive '{name}' is already registered")
         self.name, self.impl, self.rule = name, impl, rule
@@ -103,6 +110,7 @@ class Primitive:
         self.save = save
         self.save_out, self.n_params = save_out, n_params
         self.broadcasts, self.view = broadcasts, view
+        self.residual = residual if rule is not None else None
         self.fast = None  # the specialized function, for unary and binary elementwise ops
         # readers[i]: the rules that read saved input i (None: every rule).
         self.readers = None if uses is None else tuple(
@@ -140,12 +148,17 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     if prim.view:
         _as_array_data(args[0])
     arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
+    record = record and _mode.enabled and prim.rule is not None
+    residual = None
     try:
-        out = prim.impl(*arrays, *params)
+        if record and prim.residual is not None:
+            out, residual = prim.residual(*arrays, *params)
+        else:
+            out = prim.impl(*arrays, *params)
     except (ValueError, TypeError, IndexError, OverflowError) as e:
         raise op_error(prim, arrays, e) from None
-    if record and _mode.enabled and prim.rule is not None:
-        return _record(prim, args, arrays, params, out)
+    if record:
+        return _record(prim, args, arrays, params, out, residual)
     result = _wrap(out)
     if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
@@ -154,7 +167,7 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     return result
 
 
-def _record(prim, args, arrays, params, out) -> Tensor:
+def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
     """Put one application of ``prim`` on the tape; return its output tensor."""
     parents, saved, versions = [], [], []
     meta = None
@@ -196,8 +209,11 @@ def _record(prim, args, arrays, params, out) -> Tensor:
     node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
                 params, out if prim.save_out else None, meta)
     result._node = node
-    if PACK is not None and (any_value or prim.save_out):
-        PACK(node)
+    if PACK is not None:
+        if any_value or prim.save_out:
+            PACK(node)
+    elif residual is not None:  # (not kept past hooks that promise to hold saved values)
+        node.residual = residual
     if OBSERVERS:
         _notify(prim, node, result, args)
     return result
@@ -614,7 +630,9 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
 
 
 def input_map(prim, i, ns, out, saved, params):
-    """The linear map of input ``i`` of ``prim``, from its rule."""
+    """The linear map of input ``i`` of ``prim``, from its rule (with no residual)."""
+    if prim.residual is not None:
+        params = (*params, None)
     if prim.variadic:
         return prim.rule(ns, i, out, *saved, *params)
     return prim.rule[i](ns, out, *saved, *params)

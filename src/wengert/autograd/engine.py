@@ -13,15 +13,21 @@ from __future__ import annotations
 from operator import attrgetter
 
 import numpy as np
+from numpy import ndarray
 
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
-from .graph import Packed
+from .graph import Packed, PackedVersions
 from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node
 
 _by_seq = attrgetter("seq")
+
+_IN_PLACE_SIZE = 16384
+"""Gradient sums of at least this many elements are added in place into the engine's own
+array: no fresh allocation (and page faults) per contribution. Smaller ones are added
+out of place, which costs less than the bookkeeping on tiny arrays."""
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -241,6 +247,10 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
     recorded op: every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
+    # Large sums made by this pass, by where they wait: ``id`` of the array (an array
+    # in ``cts`` is alive, so its id is its own; once its node ran nothing adds to it).
+    owned: dict = {}
+    owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     for node in order:
         ct = pop(node, None)
@@ -251,27 +261,38 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         if ct is None or (needed is not None and node not in needed):
             continue  # not run: another pass may still need it
         prim = node.prim
-        versions = node.versions
-        if versions is None and node.out is None:
-            args = node.saved  # nothing saved by value: nothing to check or unwrap
-        elif create_graph or node.out is not None or type(versions) is not tuple:
-            args = _unpack_saved(node, create_graph)  # (not a tuple: saved_tensors_hooks)
+        args, versions, out = node.saved, node.versions, node.out
+        if create_graph or type(versions) is PackedVersions or type(out) is Packed:
+            if versions is not None or out is not None:
+                args = _unpack_saved(node, create_graph)
+            if out is not None:
+                if type(out) is Packed:  # saved_tensors_hooks
+                    out = out.unpack()
+                if create_graph:
+                    out = _wrap(out, node, True)
+                    out._fw = node.out_fw
         else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
-            args = node.saved
-            for i, v in enumerate(versions):
-                if type(args[i]) in TENSOR_TYPES or (v is not None and node.parents[i].mods != v):
-                    args = _unpack_saved(node, create_graph)
-                    break
+            if versions is not None:
+                for i, v in enumerate(versions):
+                    if v is None:
+                        continue
+                    s = args[i]
+                    if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
+                        vc = s._vc
+                        if vc is not None and vc[0] != v:
+                            _unpack_saved(node, False)  # raises, naming the value
+                        if args is node.saved:
+                            args = list(args)
+                        args[i] = s._data
+                    elif node.parents[i].mods != v:
+                        _unpack_saved(node, False)  # raises
+            if out is not None and node.mods:
+                _unpack_saved(node, False)  # raises: the saved output changed
         if node.params:
             args = (*args, *node.params)
-        out = None
-        if prim.save_out:
-            out = node.out
-            if type(out) is Packed:  # saved_tensors_hooks
-                out = out.unpack()
-            if create_graph:
-                out = _wrap(out, node, True)
-                out._fw = node.out_fw
+        if prim.residual is not None:  # handed over once, and only to a first-order pass
+            args = (*args, None if create_graph else node.residual)
+            node.residual = None
         rules, meta, variadic = prim.rule, node.meta, prim.variadic
         for i, parent in enumerate(node.parents):
             if parent is None or (wanted is not None and parent not in wanted):
@@ -297,7 +318,15 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = get(parent)
-            cts[parent] = g if prev is None else prev + g
+            if prev is None:
+                cts[parent] = g
+            elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
+                  and prev.shape == g.shape and prev.dtype == g.dtype):
+                prev += g  # a large sum this pass made (nobody else sees it): in place
+            else:
+                prev = cts[parent] = prev + g
+                if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
+                    owned[parent] = id(prev)
         if not retain_graph:
             node.parents = node.saved = node.out = None
 

@@ -239,7 +239,7 @@ class _FunctionPrimitive(Primitive):
         self.name, self.impl, self.rule = name, _output, _rule
         self.save, self.save_out, self.n_params = None, False, 2
         self.broadcasts = self.view = False
-        self.variadic, self.fast, self.readers = True, None, None
+        self.variadic, self.fast, self.readers, self.residual = True, None, None, None
 
 
 class Function:

@@ -35,6 +35,8 @@ class Node:
         meta: ``(shape, dtype)`` per input where broadcasting or type promotion
             made the input differ from the output, so the engine can sum the
             cotangent back down and cast it; ``None`` when none did.
+        residual: what the primitive's forward computation handed over for its
+            rule (see ``Primitive``'s ``residual``), until a backward pass takes it.
         seq: creation order. Parents are always created before their children,
             so decreasing ``seq`` is a reverse topological order, and it fixes
             the order in which gradients are summed (deterministic results).
@@ -42,7 +44,7 @@ class Node:
 
     __slots__ = (
         "prim", "parents", "saved", "versions", "params", "out", "mods",
-        "meta", "seq", "hooks", "out_fw", "__weakref__",
+        "meta", "seq", "hooks", "out_fw", "residual", "__weakref__",
     )
 
     def __init__(self, prim, parents, saved, versions, params, out, meta):
@@ -57,6 +59,7 @@ class Node:
         self.seq = _next_seq()
         self.hooks = None
         self.out_fw = None
+        self.residual = None
 
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:

@@ -10,13 +10,12 @@ generalized: ``a_i * p_i - (1 - e) * w[t_i] * onehot(t_i) - e / C * w`` with
 ``a_i = (1 - e) * w[t_i] + e / C * sum(w)``. ``mean`` divides by the summed
 weights of the counted targets, as PyTorch does.
 
-Speed: the forward pass computes ``exp`` once; its result is handed to the
-first-order backward pass through a per-call ``_Residuals`` parameter, so
-the backward pass is one multiply plus a scatter at the targets (no second
-``exp``). The rule checks that the residuals belong to the very array it was
-given and recomputes otherwise (a second backward with ``retain_graph``, or a
-forward-mode use after the residuals were consumed). Higher orders build the
-same gradient from ``ns.softmax``, recorded, so they differentiate again.
+Speed: the forward pass computes ``exp`` once; a recorded call hands it to
+the first-order backward pass as the primitive's residual, so the backward
+pass is one multiply plus a scatter at the targets (no second ``exp``).
+Without it (a second backward with ``retain_graph``, forward mode) the rule
+recomputes. Higher orders build the same gradient from ``ns.softmax``,
+recorded, so they differentiate again.
 """
 
 from __future__ import annotations
@@ -33,29 +32,14 @@ from .softmax import log_softmax
 __all__ = ["cross_entropy", "nll_loss"]
 
 
-class _Residuals:
-    """What the forward pass knows that the backward pass needs.
+class _Targets:
+    """The target-derived constants of one ``cross_entropy`` call (a static parameter)."""
 
-    The target-derived fields are set once by ``cross_entropy``; ``x``, ``e``
-    and ``s`` (``exp`` of the possibly shifted logits and its sums) by each
-    forward evaluation, and taken (once) by the first-order rule.
-    """
-
-    __slots__ = ("target", "valid", "weight", "wt", "a", "hot", "smooth", "denom", "x", "e",
-                 "s")
+    __slots__ = ("target", "valid", "weight", "wt", "a", "hot", "smooth", "denom")
 
     def __init__(self, target, valid, weight, wt, a, hot, smooth, denom):
         self.target, self.valid, self.weight, self.wt = target, valid, weight, wt
         self.a, self.hot, self.smooth, self.denom = a, hot, smooth, denom
-        self.x = self.e = self.s = None
-
-    def take(self, x):
-        """``(e, s)`` from the forward pass of this very ``x`` (given up), else recomputed."""
-        if self.x is x:
-            e, s = self.e, self.s
-            self.x = self.e = self.s = None
-            return e, s
-        return _exp_and_sum(x, self.axis_of(x))[:2]
 
     def axis_of(self, x):
         return 0 if x.ndim == 1 else 1
@@ -87,9 +71,13 @@ def _exp_and_sum(x, axis):
 
 
 def _cross_entropy(x, reduction, smoothing, res):
+    return _cross_entropy_and_exp(x, reduction, smoothing, res)[0]
+
+
+def _cross_entropy_and_exp(x, reduction, smoothing, res):
+    """The loss, and ``(e, s)`` for the rule: ``exp`` of the (shifted) logits and its sums."""
     axis = res.axis_of(x)
     e, s, m = _exp_and_sum(x, axis)
-    res.x, res.e, res.s = x, e, s
     with np.errstate(divide="ignore", invalid="ignore"):
         lse = np.log(s) + m
         loss = lse - np.take_along_axis(x, res.target, axis)
@@ -103,9 +91,9 @@ def _cross_entropy(x, reduction, smoothing, res):
         if res.valid is not None:
             loss = np.where(res.valid, loss, 0).astype(x.dtype, copy=False)
         if reduction == "none":
-            return np.squeeze(loss, axis)
+            return np.squeeze(loss, axis), (e, s)
         total = np.sum(loss)
-        return total if reduction == "sum" else total / res.denom
+        return (total if reduction == "sum" else total / res.denom), (e, s)
 
 
 def _per_sample(ns, ct, reduction, res, axis):
@@ -167,16 +155,16 @@ def _constant_part(shape, dtype, res):
     return out
 
 
-def _cross_entropy_rule(ns, out, x, reduction, smoothing, res):
+def _cross_entropy_rule(ns, out, x, reduction, smoothing, res, residual):
     axis = res.axis_of(x)
     if ns is FAST:
-        e, s = res.take(x)
+        e, s = residual if residual is not None else _exp_and_sum(x, axis)[:2]
         return CrossEntropyMap(e, s, res, reduction, axis, smoothing, owned=True)
     return CrossEntropyMap(ns.softmax(x, axis), 1.0, res, reduction, axis, smoothing)
 
 
 cross_entropy_p = Primitive("cross_entropy", _cross_entropy, save=(VALUE,), n_params=3,
-                            rule=(_cross_entropy_rule,))
+                            rule=(_cross_entropy_rule,), residual=_cross_entropy_and_exp)
 
 
 # -- targets and weights ---------------------------------------------------------
@@ -283,7 +271,7 @@ def cross_entropy_params(x, target, weight, ignore_index, reduction, smoothing) 
         (1.0 if valid is None else valid.astype(x.dtype)))
     hot = (1 - smoothing) * (1.0 if wt is None else wt)
     smooth = smoothing / n_classes * (1.0 if valid is None else valid.astype(x.dtype))
-    res = _Residuals(t, valid, w, wt, a, hot, smooth, _counted_weight(x, t, wt))
+    res = _Targets(t, valid, w, wt, a, hot, smooth, _counted_weight(x, t, wt))
     return reduction, smoothing, res
 
 
