@@ -47,13 +47,19 @@ def stepper(lib, model, batches, optimizer: Callable) -> Callable:
     return train
 
 
-def check_training(w_model, t_model, batches, w_opt, t_opt, rtol=1e-4, atol=1e-5) -> str:
+def check_training(w_model, t_model, batches, w_opt, t_opt, rtol=1e-4, atol=1e-5,
+                   float64=False) -> str:
     """Train copies of both models on ``batches``: the last loss and every parameter and
-    buffer must agree afterwards."""
+    buffer must agree afterwards. ``float64``: train float64 copies on float64 batches
+    (Adam turns float32 rounding noise in a gradient that is zero in exact arithmetic,
+    e.g. a bias before BatchNorm, into steps of size ``lr``)."""
     if t_model is None:
         return "PyTorch not installed: no reference check"
     torch = h.torch_module()
     w_model, t_model = copy.deepcopy(w_model), copy.deepcopy(t_model)
+    if float64:
+        w_model, t_model = w_model.double(), t_model.double()
+        batches = [(x.astype(np.float64), y) for x, y in batches]
     w_loss = stepper(wg, w_model, batches, w_opt)()
     t_loss = stepper(torch, t_model, batches, t_opt)()
     h.assert_close("loss vs PyTorch", w_loss, t_loss, rtol, atol)
@@ -62,8 +68,8 @@ def check_training(w_model, t_model, batches, w_opt, t_opt, rtol=1e-4, atol=1e-5
     for key in t_state:
         h.assert_close(f"{key} after training vs PyTorch", w_state[key], t_state[key], rtol,
                        atol)
-    return (f"{len(batches)} step(s) from the same weights: loss and every parameter/buffer "
-            "= PyTorch's")
+    return (f"{len(batches)} step(s) from the same weights{' in float64' if float64 else ''}: "
+            "loss and every parameter/buffer = PyTorch's")
 
 
 def to_batches(loader) -> list[tuple[np.ndarray, np.ndarray]]:
