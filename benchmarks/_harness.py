@@ -264,7 +264,8 @@ def profile(fn: Callable[[], object], calls: int, top: int = 15) -> str:
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
     text = buf.getvalue()
-    return text[text.find("ncalls") - 40 if "ncalls" in text else 0:].strip()
+    start = text.find("   ncalls")  # from the table's header: drop pstats' preamble
+    return text[max(start, 0):].rstrip()
 
 
 def machine_description() -> list[tuple[str, str]]:
