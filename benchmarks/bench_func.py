@@ -1,213 +1,154 @@
-"""Function transforms: wengert vs torch.func (CPU), in one process.
+"""Function transforms: jacobians R^3 -> R^1000 and R^1000 -> R^3, and a Hessian-vector
+product of an MLP loss, against torch.func, JAX (eager and jit) and HIPS autograd.
 
-Workloads:
+1. **Jacobians** of ``f(x) = tanh(x @ W1 + b1) @ W2`` (hidden width 64, float64), with
+   ``wg.func.jacobian`` in modes ``auto``, ``forward`` and ``reverse``; the references:
+   ``torch.func.jacfwd`` / ``jacrev``, ``jax.jacfwd`` / ``jacrev`` (eager and jit) and
+   HIPS ``autograd.jacobian`` (reverse only). The ``auto`` row compares with each
+   reference's better mode, chosen by hand.
+2. **HVP** of the mean squared error of a two-layer tanh MLP (64x32 -> 64 -> 10, float64),
+   forward over reverse: ``wg.func.hvp``; ``torch.func.jvp(torch.func.grad(loss))``;
+   ``jax.jvp(jax.grad(loss))``; ``autograd.hessian_vector_product``.
 
-1. **Jacobian of f: R^3 -> R^1000** and **of f: R^1000 -> R^3** (small MLP-like
-   functions: ``tanh(x @ W1 + b1) @ W2``), with ``wg.func.jacobian`` in modes ``auto``,
-   ``forward`` and ``reverse``, next to ``torch.func.jacfwd`` / ``jacrev``. The auto
-   rows also report how auto compares with wengert's better and worse mode.
-2. **Hessian-vector product of an MLP loss** (``wg.func.hvp``, forward over reverse)
-   next to ``torch.func.jvp(torch.func.grad(loss))``.
-3. **Checkpointing memory**: peak traced memory (tracemalloc) of forward + backward of
-   a 64-layer MLP (width 512, batch 256, float32) plainly and with
-   ``checkpoint_sequential(..., 8 segments)``; backward asks for the input's gradient
-   only, so what is measured is activations and cotangents, not parameter gradients.
-
-Before timing, every wengert result is compared with PyTorch's. Timing: warm-up, then
-the median of ``repeats`` runs (``time.perf_counter``), the variants of a workload
-measured round-robin; PyTorch with one thread.
-
-    python benchmarks/bench_func.py            # full run, prints a table
-    python benchmarks/bench_func.py --quick    # fewer repeats, smaller memory workload
+Every result is first compared with every reference's.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import statistics
-import sys
-import time
-import tracemalloc
-
 import numpy as np
 
 import wengert as wg
-from wengert.utils.checkpoint import checkpoint_sequential
 
-try:
-    import torch
-    import torch.func as tf
+from . import _harness as h
 
-    torch.set_num_threads(1)
-except ImportError:  # PyTorch is optional
-    torch = tf = None
+MODES = ("auto", "forward", "reverse")
 
 
-def _median_times(fns: dict, repeats: int, warmup: int = 2) -> dict:
-    """The median time of each function, measured round-robin (one run of each per
-    round, in a shuffled order), so that a busy machine's drift and the caches one leaves
-    for the next affect them all alike."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict = {name: [] for name in fns}
-    order = np.random.default_rng(0)
-    names = list(fns)
-    for _ in range(repeats):
-        for name in order.permutation(names):
-            fn = fns[name]
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
-def _mlp_jacobian_case(n, m, seed=0):
+def _mlp(n, m, seed=0):
     rng = np.random.default_rng(seed)
     w1, b1 = rng.standard_normal((n, 64)) / np.sqrt(n), rng.standard_normal(64)
     w2 = rng.standard_normal((64, m)) / 8
-    x = rng.standard_normal(n)
 
-    def make(lib, tensor):
-        a, b, c = tensor(w1), tensor(b1), tensor(w2)
-        return lambda v: lib.tanh(v @ a + b) @ c
+    def make(ns, asarray):
+        a, b, c = asarray(w1), asarray(b1), asarray(w2)
+        return lambda v: ns.tanh(v @ a + b) @ c
 
-    return x, make(wg, wg.tensor), (make(torch, torch.tensor) if torch else None)
+    return rng.standard_normal(n), make
 
 
-def _jacobian_rows(n, m, repeats):
-    x, f, tf_f = _mlp_jacobian_case(n, m)
-    name = f"jacobian R^{n}->R^{m}"
-    fns = {mode: (lambda mode=mode: wg.func.jacobian(f, mode=mode)(x))
-           for mode in ("auto", "forward", "reverse")}
+def jacobian_runners(n, m) -> tuple[dict, dict]:
+    """mode -> {library: runner}, and the reference runner each mode is checked against."""
+    x, make = _mlp(n, m)
+    f = make(wg, wg.tensor)
+    out = {mode: {"wengert": lambda mode=mode: wg.func.jacobian(f, mode=mode)(x)}
+           for mode in MODES}
+    refs = {}
+    torch = h.torch_module()
     if torch is not None:
-        tx = torch.tensor(x)
-        want = tf.jacrev(tf_f)(tx).numpy()
-        for mode in ("auto", "forward", "reverse"):
-            np.testing.assert_allclose(wg.func.jacobian(f, mode=mode)(x), want, rtol=1e-10,
-                                       atol=1e-12)
-        fns["torch forward"] = lambda: tf.jacfwd(tf_f)(tx)
-        fns["torch reverse"] = lambda: tf.jacrev(tf_f)(tx)
-    times = _median_times(fns, repeats)
-    ours = {mode: times[mode] for mode in ("auto", "forward", "reverse")}
-    theirs = {}
-    if torch is not None:
-        theirs = {"forward": times["torch forward"], "reverse": times["torch reverse"]}
-        theirs["auto"] = min(theirs.values())  # the better of torch's two, chosen by hand
-    best, worst = min(ours["forward"], ours["reverse"]), max(ours["forward"], ours["reverse"])
+        tfn, tx = make(torch, torch.tensor), torch.tensor(x)
+        refs["torch"] = {"forward": lambda: torch.func.jacfwd(tfn)(tx),
+                         "reverse": lambda: torch.func.jacrev(tfn)(tx)}
+    jx = h.jax_modules()
+    if jx is not None:
+        jax, jnp = jx
+        jfn, xj = make(jnp, jnp.asarray), jnp.asarray(x)
+        for key, wrap in (("jax", lambda g: g), ("jax_jit", jax.jit)):
+            fwd, rev = wrap(jax.jacfwd(jfn)), wrap(jax.jacrev(jfn))
+            refs[key] = {"forward": lambda fwd=fwd: jax.block_until_ready(fwd(xj)),
+                         "reverse": lambda rev=rev: jax.block_until_ready(rev(xj))}
+    ag = h.autograd_modules()
+    if ag is not None:
+        autograd, anp = ag
+        afn = make(anp, np.asarray)
+        refs["autograd"] = {"reverse": lambda: autograd.jacobian(afn)(x)}
+    for lib, modes in refs.items():
+        for mode, fn in modes.items():
+            out[mode][lib] = fn
+    return out, refs
+
+
+def jacobian_rows(n, m, quick) -> list[dict]:
+    runners, refs = jacobian_runners(n, m)
+    want = runners["reverse"]["wengert"]()
+    for mode in MODES:
+        h.assert_close(f"jacobian R^{n}->R^{m} {mode} vs reverse", runners[mode]["wengert"](),
+                       want, 1e-10, 1e-12)
+    for lib, modes in refs.items():
+        for mode, fn in modes.items():
+            h.assert_close(f"jacobian R^{n}->R^{m} vs {lib} {mode}", want, fn(), 1e-8, 1e-10)
+    checked = ("all three modes agree; = " + ", ".join(h.LIBRARIES[k] for k in refs)
+               + "'s" if refs else "all three modes agree")
+    timed = {mode: h.medians(h.measure(r, repeats=3 if quick else 9, warmup=2,
+                                       repeat_s=0.02 if quick else 0.1))
+             for mode, r in runners.items() if mode != "auto"}
+    timed["auto"] = h.medians(h.measure({"wengert": runners["auto"]["wengert"]},
+                                        repeats=3 if quick else 9, warmup=2,
+                                        repeat_s=0.02 if quick else 0.1))
+    for lib in refs:  # each reference's better mode, chosen by hand
+        timed["auto"][lib] = min(timed[mode][lib] for mode in ("forward", "reverse")
+                                 if lib in timed[mode])
     rows = []
-    for mode in ("auto", "forward", "reverse"):
-        peer = {"auto": "torch: better of jacfwd/jacrev", "forward": "torch.func.jacfwd",
-                "reverse": "torch.func.jacrev"}[mode]
-        row = _row(f"{name} {mode} ({peer})", ours[mode], theirs.get(mode))
-        if mode == "auto":
-            row["auto_vs_better_mode"] = ours["auto"] / best
-            row["worse_mode_vs_auto"] = worst / ours["auto"]
-        rows.append(row)
+    for mode in MODES:
+        ours = timed[mode]["wengert"]
+        best = min(timed["forward"]["wengert"], timed["reverse"]["wengert"])
+        note = (f"auto / wengert's better mode = {ours / best:.2f}x; references: their "
+                "better mode" if mode == "auto" else
+                "HIPS autograd: reverse only" if mode == "forward" and "autograd" in refs
+                else "")
+        rows.append(h.row(f"jacobian R^{n}->R^{m}, float64, mode {mode}", timed[mode],
+                          check=checked if mode == "auto" else "", note=note))
     return rows
 
 
-def _hvp_row(repeats):
+def hvp_row(quick) -> dict:
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((64, 32)), rng.standard_normal((64, 10))
-    w1, w2 = rng.standard_normal((32, 64)) / 6, rng.standard_normal((64, 10)) / 8
-    v1, v2 = rng.standard_normal(w1.shape), rng.standard_normal(w2.shape)
+    w = (rng.standard_normal((32, 64)) / 6, rng.standard_normal((64, 10)) / 8)
+    v = (rng.standard_normal(w[0].shape), rng.standard_normal(w[1].shape))
 
-    def make(lib, tensor):
-        xs, ys = tensor(x), tensor(y)
-
-        def loss(a, b):
-            return ((lib.tanh(xs @ a) @ b - ys) ** 2).mean()
-
-        return loss
+    def make(ns, asarray):
+        xs, ys = asarray(x), asarray(y)
+        return lambda a, b: ns.mean((ns.tanh(xs @ a) @ b - ys) ** 2)
 
     loss = make(wg, wg.tensor)
-    fns = {"wengert": lambda: wg.func.hvp(loss, (w1, w2), (v1, v2))}
+    runners = {"wengert": lambda: wg.func.hvp(loss, w, v)}
+    torch = h.torch_module()
     if torch is not None:
-        t_loss = make(torch, torch.tensor)
-        tw = (torch.tensor(w1), torch.tensor(w2))
-        tv = (torch.tensor(v1), torch.tensor(v2))
+        t_loss, tw, tv = make(torch, torch.tensor), *(tuple(map(torch.tensor, p)) for p in (w, v))
+        grad = torch.func.grad(t_loss, argnums=(0, 1))
+        runners["torch"] = lambda: torch.func.jvp(lambda *p: grad(*p), tw, tv)[1]
+    jx = h.jax_modules()
+    if jx is not None:
+        jax, jnp = jx
+        j_grad = jax.grad(make(jnp, jnp.asarray), argnums=(0, 1))
+        jw, jv = tuple(map(jnp.asarray, w)), tuple(map(jnp.asarray, v))
 
-        def t_hvp():
-            return tf.jvp(tf.grad(t_loss, argnums=(0, 1)), tw, tv)[1]
+        def j_hvp(p, t):
+            return jax.jvp(lambda *q: j_grad(*q), p, t)[1]
 
-        for a, b in zip(wg.func.hvp(loss, (w1, w2), (v1, v2)), t_hvp()):
-            np.testing.assert_allclose(a, b.numpy(), rtol=1e-10, atol=1e-12)
-        fns["torch"] = t_hvp
-    times = _median_times(fns, repeats)
-    ours, theirs = times["wengert"], times.get("torch")
-    return _row("hvp of an MLP loss (64x32 -> 64 -> 10), forward over reverse", ours, theirs)
+        jitted = jax.jit(j_hvp)
+        runners["jax"] = lambda: jax.block_until_ready(j_hvp(jw, jv))
+        runners["jax_jit"] = lambda: jax.block_until_ready(jitted(jw, jv))
+    ag = h.autograd_modules()
+    if ag is not None:
+        autograd, anp = ag
+        from autograd.misc import flatten  # its hvp wants one flat vector
 
-
-def _memory_row(quick: bool):
-    depth, width, batch = (16, 128, 64) if quick else (64, 512, 256)
-    wg.manual_seed(0)
-    weights = [(wg.randn(width, width) / np.sqrt(width)).requires_grad_() for _ in range(depth)]
-    layers = [lambda h, w=w: wg.relu(h @ w) for w in weights]
-    x = wg.randn(batch, width, requires_grad=True)
-
-    def plain(h):
-        for f in layers:
-            h = f(h)
-        return h
-
-    def peak(run):
-        # The gradient with respect to the input only: every layer's backward runs, but
-        # no weight gradient is kept (the engine holds leaf gradients until the pass
-        # ends, which would add the same parameter-sized memory to both runs).
-        tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-        wg.grad(run(x).sum(), [x])
-        result = tracemalloc.get_traced_memory()[1] - base
-        tracemalloc.stop()
-        return result
-
-    plain_peak = peak(plain)
-    ckpt_peak = peak(lambda h: checkpoint_sequential(layers, 8, h))
-    return {"workload": f"peak memory, {depth}-layer MLP (width {width}, batch {batch}): "
-                        "checkpoint_sequential(8) / plain",
-            "wengert_s": None, "torch_s": None, "ratio": ckpt_peak / plain_peak,
-            "plain_mb": plain_peak / 2**20, "checkpoint_mb": ckpt_peak / 2**20}
-
-
-def _row(workload, ours, theirs):
-    return {"workload": workload, "wengert_s": ours, "torch_s": theirs,
-            "ratio": None if theirs is None else ours / theirs}
+        a_loss = make(anp, np.asarray)
+        flat_w, unflatten = flatten(w)
+        flat_v = flatten(v)[0]
+        a_hvp = autograd.hessian_vector_product(lambda p: a_loss(*unflatten(p)))
+        runners["autograd"] = lambda: unflatten(a_hvp(flat_w, flat_v))
+    ours = runners["wengert"]()
+    for lib, fn in runners.items():
+        if lib != "wengert":
+            h.assert_close(f"hvp vs {lib}", list(ours), list(fn()), 1e-9, 1e-12)
+    refs = [h.LIBRARIES[k] for k in runners if k != "wengert"]
+    times = h.medians(h.measure(runners, repeats=3 if quick else 9, warmup=2,
+                                repeat_s=0.02 if quick else 0.1))
+    return h.row("hvp of an MLP loss (64x32 -> 64 -> 10, float64), forward over reverse",
+                 times, check="= " + ", ".join(refs) + "'s" if refs else "")
 
 
 def run(quick: bool = False) -> list[dict]:
-    """Every workload; rows ``{workload, wengert_s, torch_s, ratio}`` (ratio: wengert's
-    time over PyTorch's; for the memory row, checkpointed peak over plain peak)."""
-    repeats = 3 if quick else 25
-    rows = _jacobian_rows(3, 1000, repeats) + _jacobian_rows(1000, 3, repeats)
-    rows.append(_hvp_row(repeats * 4))
-    rows.append(_memory_row(quick))
-    return rows
-
-
-def _format(rows) -> str:
-    lines = [f"{'workload':<82} {'wengert':>10} {'torch':>10} {'ratio':>7}  notes"]
-    for r in rows:
-        def cell(v, unit="ms"):
-            return f"{'-':>10}" if v is None else f"{v * 1e3:>8.3f}{unit}"
-        notes = ", ".join(f"{k}={v:.2f}" for k, v in r.items()
-                          if k not in ("workload", "wengert_s", "torch_s", "ratio"))
-        lines.append(f"{r['workload']:<82} {cell(r['wengert_s'])} {cell(r['torch_s'])} "
-                     f"{r['ratio']:>7.2f}  {notes}" if r["ratio"] is not None else
-                     f"{r['workload']:<82} {cell(r['wengert_s'])} {cell(r['torch_s'])} "
-                     f"{'-':>7}  {notes}")
-    return "\n".join(lines)
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller workload")
-    args = parser.parse_args(argv)
-    print(_format(run(args.quick)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return jacobian_rows(3, 1000, quick) + jacobian_rows(1000, 3, quick) + [hvp_row(quick)]
