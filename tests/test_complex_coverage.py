@@ -10,9 +10,8 @@ For each function in ``public_functions()``:
   the function and the complex dtype (or PyTorch's RuntimeError, for the few functions
   where PyTorch raises one: ``RUNTIME_ERROR``).
 
-``PENDING`` lists the functions whose complex behaviour is not settled yet (most of
-``nn.functional`` and of ``linalg``); they are strict xfails, so settling one makes
-the suite fail until it leaves the list.
+``PENDING`` lists the functions whose complex behaviour is not settled yet (none now);
+they are strict xfails, so settling one makes the suite fail until it leaves the list.
 """
 
 from __future__ import annotations
@@ -54,6 +53,10 @@ CALLS = {
     "fft.rfft2": lambda fn, z: fn(z),
     "nn.functional.one_hot": lambda fn, z: fn(z),
     "nn.functional.embedding": lambda fn, z: fn(z, z),
+    "nn.functional.batch_norm": lambda fn, z: fn(z, None, None, training=True),
+    "nn.functional.margin_ranking_loss": lambda fn, z: fn(z, z, z),
+    "nn.functional.scaled_dot_product_attention": lambda fn, z: fn(z, z, z),
+    "nn.functional.threshold": lambda fn, z: fn(z, 0.1, 0.0),
 }
 
 # Functions with no tensor input to be complex.
@@ -63,27 +66,8 @@ NO_TENSOR_INPUT = {"fft.fftfreq", "fft.rfftfreq"}
 RUNTIME_ERROR = {"fft.rfft", "fft.rfft2", "fft.rfftn", "fft.ihfft", "view_as_complex"}
 
 # Not settled yet: each either needs complex support (PyTorch has it) or a refusal
-# that names it (PyTorch refuses). See the report of the complex helper.
-PENDING = {
-    "nn.functional.adaptive_avg_pool1d", "nn.functional.adaptive_avg_pool2d",
-    "nn.functional.adaptive_max_pool1d", "nn.functional.adaptive_max_pool2d",
-    "nn.functional.alpha_dropout", "nn.functional.avg_pool1d", "nn.functional.avg_pool2d",
-    "nn.functional.batch_norm", "nn.functional.binary_cross_entropy",
-    "nn.functional.binary_cross_entropy_with_logits", "nn.functional.celu",
-    "nn.functional.cosine_similarity", "nn.functional.elu", "nn.functional.fold",
-    "nn.functional.glu", "nn.functional.group_norm", "nn.functional.hardsigmoid",
-    "nn.functional.hardswish", "nn.functional.hardtanh", "nn.functional.hinge_embedding_loss",
-    "nn.functional.huber_loss", "nn.functional.instance_norm", "nn.functional.interpolate",
-    "nn.functional.kl_div", "nn.functional.layer_norm", "nn.functional.leaky_relu",
-    "nn.functional.log_softmax", "nn.functional.margin_ranking_loss",
-    "nn.functional.max_pool1d", "nn.functional.max_pool2d", "nn.functional.mish",
-    "nn.functional.mse_loss", "nn.functional.pairwise_distance", "nn.functional.pixel_shuffle",
-    "nn.functional.pixel_unshuffle", "nn.functional.poisson_nll_loss", "nn.functional.relu6",
-    "nn.functional.rms_norm", "nn.functional.scaled_dot_product_attention",
-    "nn.functional.selu", "nn.functional.silu", "nn.functional.smooth_l1_loss",
-    "nn.functional.softmax", "nn.functional.softmin", "nn.functional.threshold",
-    "nn.functional.unfold",
-}
+# that names it (PyTorch refuses). Empty: every public function is settled.
+PENDING: set = set()
 
 
 def _is_complex_case(args) -> bool:
@@ -152,3 +136,19 @@ def test_complex_input_is_supported_or_refused(name):
 
 def test_pending_functions_are_not_declared():
     assert not {FUNCTIONS[name] for name in PENDING} & COMPLEX_SUPPORT
+
+
+@pytest.mark.parametrize("name, call", [
+    ("mse_loss", lambda F, r, z: F.mse_loss(r, z)),
+    ("kl_div", lambda F, r, z: F.kl_div(r, z)),
+    ("binary_cross_entropy", lambda F, r, z: F.binary_cross_entropy(r, z)),
+    ("cosine_similarity", lambda F, r, z: F.cosine_similarity(r, z, dim=0)),
+    ("margin_ranking_loss", lambda F, r, z: F.margin_ranking_loss(r, r, z)),
+    ("scaled_dot_product_attention",
+     lambda F, r, z: F.scaled_dot_product_attention(r[None], r[None], z[None])),
+    ("poisson_nll_loss", lambda F, r, z: F.poisson_nll_loss(r, z, full=True)),
+])
+def test_a_complex_operand_other_than_the_first_is_refused_by_name(name, call):
+    r, z = wg.tensor([0.25, 0.5]), wg.tensor([0.25 + 1j, 0.5 + 0j])
+    with pytest.raises(TypeError, match=f"{name} .*complex"):
+        call(wg.nn.functional, r, z)

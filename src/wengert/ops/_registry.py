@@ -70,6 +70,21 @@ def refuse_complex(t, op: str, why: str = "complex numbers have no order") -> No
                         "Apply it to .real, .imag or .abs() instead.")
 
 
+# The reason given by functions that PyTorch defines for real input only (``why``).
+REAL_ONLY = "PyTorch defines it for real input only"
+
+
+def as_real_tensor(x, op: str, why: str = "complex numbers have no order") -> Tensor:
+    """A tensor argument that must be real floating point: ``as_float_tensor`` refusing
+    complex input by the name ``op`` (``refuse_complex``). The real path makes the same
+    single dtype check, so refusing costs nothing."""
+    t = tensor_arg(x)
+    if t.dtype.kind != "f":
+        refuse_complex(t, op, why)
+        raise TypeError(f"{op}: expected a floating point tensor, got dtype {t.dtype}")
+    return t
+
+
 # The namespaces whose functions are operators, with the prefix users write.
 OP_NAMESPACES = {"wengert.linalg": "linalg.", "wengert.fft": "fft.",
                  "wengert.nn.functional": "nn.functional."}

@@ -39,6 +39,9 @@ __all__: list[str] = [
 ]
 
 # Complex input, as in PyTorch (tanh and sigmoid are the wg functions, declared there).
-_supports_complex(bilinear, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,  # noqa: F405
-                  conv_transpose3d, dropout, l1_loss, linear, normalize, pad,  # noqa: F405
-                  softsign)  # noqa: F405
+# The others refuse it by name (``as_real_tensor``), as PyTorch does.
+_supports_complex(alpha_dropout, bilinear, conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F405
+                  conv_transpose2d, conv_transpose3d, dropout, fold, l1_loss,  # noqa: F405
+                  linear, normalize, pad, pairwise_distance, pixel_shuffle,  # noqa: F405
+                  pixel_unshuffle, poisson_nll_loss, rms_norm, silu, softsign,  # noqa: F405
+                  unfold)  # noqa: F405

@@ -18,7 +18,7 @@ from ..._primitive import VALUE, Primitive, bind
 from ..._tensor import Tensor
 from ...autograd.linear import Mask
 from ...ops import special
-from ...ops._registry import as_float_tensor, tensor_arg
+from ...ops._registry import REAL_ONLY, as_float_tensor, as_real_tensor, refuse_complex, tensor_arg
 from ...ops.elementwise import relu as _relu
 from ...ops.elementwise import sigmoid, tanh, where
 from ...ops.inplace import commit
@@ -60,7 +60,7 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
     """
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
-    x = as_float_tensor(input, "hardtanh")
+    x = as_real_tensor(input, "hardtanh")
     out = bind(hardtanh_p, (x,), (float(min_val), float(max_val)))
     return _in_place(input, out, inplace, "hardtanh")
 
@@ -72,7 +72,7 @@ def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.relu6(wg.tensor([-1.0, 3.0, 7.0]))
     tensor([0., 3., 6.])
     """
-    x = as_float_tensor(input, "relu6")
+    x = as_real_tensor(input, "relu6")
     return _in_place(input, bind(hardtanh_p, (x,), (0.0, 6.0)), inplace, "relu6")
 
 
@@ -96,7 +96,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
     >>> wg.nn.functional.leaky_relu(wg.tensor([-1.0, 2.0]), 0.1)
     tensor([-0.1,  2.0])
     """
-    x = as_float_tensor(input, "leaky_relu")
+    x = as_real_tensor(input, "leaky_relu")
     out = bind(leaky_relu_p, (x,), (float(negative_slope),))
     return _in_place(input, out, inplace, "leaky_relu")
 
@@ -119,7 +119,7 @@ elu_p = Primitive("elu", _elu, save=(VALUE,), save_out=True, n_params=3, rule=(_
 
 
 def _elu_family(input, alpha, scale, input_scale, inplace, op):  # noqa: A002
-    x = as_float_tensor(input, op)
+    x = as_real_tensor(input, op)
     out = bind(elu_p, (x,), (float(alpha), float(scale), float(input_scale)))
     return _in_place(input, out, inplace, op)
 
@@ -195,7 +195,7 @@ def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
-    return bind(gelu_p, (as_float_tensor(input, "gelu"),), (approximate,))
+    return bind(gelu_p, (as_real_tensor(input, "gelu", REAL_ONLY),), (approximate,))
 
 
 # -- softplus, logsigmoid ---------------------------------------------------------------------
@@ -227,7 +227,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # no
     """
     if beta == 0:
         raise ValueError("softplus: beta must not be 0 (it divides the result)")
-    x = as_float_tensor(input, "softplus")
+    x = as_real_tensor(input, "softplus", REAL_ONLY)
     return bind(softplus_p, (x,), (float(beta), float(threshold)))
 
 
@@ -246,7 +246,7 @@ def logsigmoid(input) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.logsigmoid(wg.tensor([-1000.0, 0.0]))
     tensor([-1.0000e+03, -6.9315e-01])
     """
-    return bind(logsigmoid_p, (as_float_tensor(input, "logsigmoid"),))
+    return bind(logsigmoid_p, (as_real_tensor(input, "logsigmoid", REAL_ONLY),))
 
 
 # -- hardswish, hardsigmoid ---------------------------------------------------------------------
@@ -271,7 +271,7 @@ def hardswish(input, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.hardswish(wg.tensor([-4.0, 1.0, 4.0]))
     tensor([-0.0000,  0.6667,  4.0000])
     """
-    x = as_float_tensor(input, "hardswish")
+    x = as_real_tensor(input, "hardswish")
     return _in_place(input, bind(hardswish_p, (x,)), inplace, "hardswish")
 
 
@@ -282,7 +282,7 @@ def hardsigmoid(input, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.hardsigmoid(wg.tensor([-4.0, 0.0, 4.0]))
     tensor([0.0, 0.5, 1.0])
     """
-    x = as_float_tensor(input, "hardsigmoid")
+    x = as_real_tensor(input, "hardsigmoid")
     return _in_place(input, hardtanh(x + 3, 0.0, 6.0) / 6, inplace, "hardsigmoid")
 
 
@@ -307,7 +307,7 @@ def mish(input, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.mish(wg.tensor([-1.0, 1.0]))
     tensor([-0.3034,  0.8651])
     """
-    x = as_float_tensor(input, "mish")
+    x = as_real_tensor(input, "mish", REAL_ONLY)
     return _in_place(input, x * tanh(softplus(x)), inplace, "mish")
 
 
@@ -330,6 +330,7 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     tensor([-1.,  2.])
     """
     x = tensor_arg(input)
+    refuse_complex(x, "threshold")
     out = where(x > threshold, x, float(value) if x.dtype.kind == "f" else value)
     return _in_place(input, out, inplace, "threshold")
 
@@ -341,7 +342,7 @@ def glu(input, dim: int = -1) -> Tensor:  # noqa: A002
     >>> wg.nn.functional.glu(wg.tensor([[1.0, 2.0, 0.0, 100.0]]))
     tensor([[0.5, 2.0]])
     """
-    x = as_float_tensor(input, "glu")
+    x = as_real_tensor(input, "glu", REAL_ONLY)
     if x.ndim == 0:
         raise RuntimeError("glu: does not support 0-d (scalar) tensors; give it a dimension")
     if not -x.ndim <= dim < x.ndim:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..._tensor import TENSOR_TYPES, Tensor
-from ...ops._registry import as_float_tensor
+from ...ops._registry import REAL_ONLY, as_real_tensor
 from ...ops.elementwise import where
 from .dropout import dropout
 from .softmax import softmax
@@ -30,7 +30,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     (1, 2, 4)
     """
     op = "scaled_dot_product_attention"
-    q, k, v = (as_float_tensor(t, op) for t in (query, key, value))
+    q, k, v = (as_real_tensor(t, op, REAL_ONLY) for t in (query, key, value))
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2 or q.shape[-1] != k.shape[-1] or (
             k.shape[-2] != v.shape[-2]):
         raise ValueError(f"{op}: expected query (..., L, E), key (..., S, E) and value "

@@ -12,7 +12,7 @@ import numpy as np
 from ... import ops
 from ..._primitive import VALUE, Primitive, unary_fn
 from ..._tensor import Tensor
-from ...ops._registry import as_float_tensor
+from ...ops._registry import REAL_ONLY, as_float_tensor, as_real_tensor, refuse_complex
 from ._reduction import reduce, reduction_arg
 
 __all__ = [
@@ -32,12 +32,17 @@ __all__ = [
 ]
 
 _E = ops.elementwise
+_NO_ORDER = "complex numbers have no order"
 _R = ops.reduce
 
 
-def _pair(op, input, target):  # noqa: A002
-    """Both operands as float tensors of one shape (PyTorch broadcasts, with a warning)."""
-    x, y = as_float_tensor(input, op), as_float_tensor(target, op)
+def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
+    """Both operands as float tensors of one shape (PyTorch broadcasts, with a warning);
+    complex ones are refused for ``why``, unless ``why`` is None (the loss accepts them)."""
+    if why is None:
+        x, y = as_float_tensor(input, op), as_float_tensor(target, op)
+    else:
+        x, y = as_real_tensor(input, op, why), as_real_tensor(target, op, why)
     if x.shape != y.shape:
         try:
             np.broadcast_shapes(x.shape, y.shape)
@@ -85,7 +90,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # 
     tensor(1.)
     """
     reduction = reduction_arg("l1_loss", reduction, size_average, reduce)
-    x, y = _pair("l1_loss", input, target)
+    x, y = _pair("l1_loss", input, target, None)
     return _weighted(_E.abs(x - y), weight, "l1_loss", reduction, by_weight=True)
 
 
@@ -100,7 +105,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = reduction_arg("smooth_l1_loss", reduction, size_average, reduce)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
-    x, y = _pair("smooth_l1_loss", input, target)
+    x, y = _pair("smooth_l1_loss", input, target, _NO_ORDER)
     d = x - y
     a = _E.abs(d)
     if beta == 0:
@@ -118,7 +123,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None) -> Tenso
     reduction = reduction_arg("huber_loss", reduction)
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
-    x, y = _pair("huber_loss", input, target)
+    x, y = _pair("huber_loss", input, target, _NO_ORDER)
     d = x - y
     a = _E.abs(d)
     loss = _E.where((a < delta)._data, d * d * 0.5, (a - 0.5 * delta) * delta)
@@ -143,8 +148,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     tensor(0.3993)
     """
     reduction = reduction_arg("binary_cross_entropy", reduction, size_average, reduce)
-    x, t = as_float_tensor(input, "binary_cross_entropy"), as_float_tensor(
-        target, "binary_cross_entropy")
+    op = "binary_cross_entropy"
+    x, t = as_real_tensor(input, op, REAL_ONLY), as_real_tensor(target, op, REAL_ONLY)
     if x.shape != t.shape:
         raise ValueError(f"binary_cross_entropy: target of shape {t.shape} must have the "
                          f"input's shape {x.shape}")
@@ -180,7 +185,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """
     op = "binary_cross_entropy_with_logits"
     reduction = reduction_arg(op, reduction, size_average, reduce)
-    x, t = as_float_tensor(input, op), as_float_tensor(target, op)
+    x, t = as_real_tensor(input, op, REAL_ONLY), as_real_tensor(target, op, REAL_ONLY)
     if x.shape != t.shape:
         raise ValueError(f"{op}: target of shape {t.shape} must have the input's shape "
                          f"{x.shape}")
@@ -234,9 +239,11 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     tensor(1.)
     """
     reduction = reduction_arg("poisson_nll_loss", reduction, size_average, reduce)
-    x, t = _pair("poisson_nll_loss", input, target)
+    x, t = _pair("poisson_nll_loss", input, target, None)
     loss = _E.exp(x) - t * x if log_input else x - t * _E.log(x + eps)
     if full:
+        refuse_complex(t, "poisson_nll_loss", "full=True compares the target with 1 "
+                       "(use full=False)")
         big = (t > 1)._data
         safe = _E.where(big, t, 2.0)
         stirling = safe * _E.log(safe) - safe + 0.5 * _E.log(2 * np.pi * safe)
@@ -254,8 +261,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     tensor(1.)
     """
     reduction = reduction_arg("margin_ranking_loss", reduction, size_average, reduce)
-    x1, x2 = _pair("margin_ranking_loss", input1, input2)
-    y = as_float_tensor(target, "margin_ranking_loss")
+    x1, x2 = _pair("margin_ranking_loss", input1, input2, _NO_ORDER)
+    y = as_real_tensor(target, "margin_ranking_loss")
     return _reduce(_E.clamp(-y * (x1 - x2) + margin, min=0.0), reduction)
 
 
@@ -269,7 +276,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     tensor(1.)
     """
     reduction = reduction_arg("hinge_embedding_loss", reduction, size_average, reduce)
-    x, y = _pair("hinge_embedding_loss", input, target)
+    x, y = _pair("hinge_embedding_loss", input, target, _NO_ORDER)
     yd = y._data
     hinge = _E.where(yd == -1, _E.clamp(margin - x, min=0.0), 0.0)
     return _reduce(_E.where(yd == 1, x, 0.0) + hinge, reduction)
@@ -287,7 +294,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8) -> Tensor:
     >>> wg.nn.functional.cosine_similarity(wg.tensor([[1.0, 0.0]]), wg.tensor([[1.0, 1.0]]))
     tensor([0.7071])
     """
-    a, b = as_float_tensor(x1, "cosine_similarity"), as_float_tensor(x2, "cosine_similarity")
+    op = "cosine_similarity"
+    a, b = as_real_tensor(x1, op, REAL_ONLY), as_real_tensor(x2, op, REAL_ONLY)
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._tensor import TENSOR_TYPES, Tensor, bump_version
-from ...ops._registry import as_float_tensor
+from ...ops._registry import REAL_ONLY, as_float_tensor, as_real_tensor
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "rms_norm"]
 
@@ -60,7 +60,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5) -> Ten
     >>> wg.nn.functional.layer_norm(wg.tensor([[1.0, 3.0]]), (2,))
     tensor([[-1.,  1.]])
     """
-    x = as_float_tensor(input, "layer_norm")
+    x = as_real_tensor(input, "layer_norm", REAL_ONLY)
     axes, shape = _normalized_axes("layer_norm", x, normalized_shape)
     y = _standardize(x, axes, eps)[0]
     return _affine(y, weight, bias, shape, "layer_norm")
@@ -126,7 +126,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa
     >>> mean, var
     (tensor([0.2]), tensor([1.1]))
     """
-    x = as_float_tensor(input, "batch_norm")
+    x = as_real_tensor(input, "batch_norm", REAL_ONLY)
     c, shape = _channels("batch_norm", x)
     axes = (0, *range(2, x.ndim))
     if training:
@@ -163,7 +163,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     >>> wg.nn.functional.instance_norm(wg.tensor([[[1.0, 3.0]]]))
     tensor([[[-1.,  1.]]])
     """
-    x = as_float_tensor(input, "instance_norm")
+    x = as_real_tensor(input, "instance_norm", REAL_ONLY)
     c, shape = _channels("instance_norm", x, minimum=3)
     if not use_input_stats:
         return batch_norm(x, running_mean, running_var, weight, bias, False, momentum, eps)
@@ -191,7 +191,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5) -> Tensor:  
     >>> wg.nn.functional.group_norm(wg.tensor([[1.0, 3.0]]), 1)
     tensor([[-1.,  1.]])
     """
-    x = as_float_tensor(input, "group_norm")
+    x = as_real_tensor(input, "group_norm", REAL_ONLY)
     c, shape = _channels("group_norm", x)
     if num_groups <= 0 or c % num_groups:
         raise ValueError(f"group_norm: the number of channels {c} (dim 1 of the input of shape "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops._registry import as_float_tensor
+from ...ops._registry import REAL_ONLY, as_real_tensor
 from ._spatial import along_dims, max_over_windows, window_table
 from .conv import ntuple
 
@@ -41,7 +41,7 @@ def _out_size(size, k, s, p, d, ceil_mode, op):
 
 
 def _options(op, x, n, kernel_size, stride, padding, dilation=1):
-    x = as_float_tensor(x, op)
+    x = as_real_tensor(x, op, REAL_ONLY)
     if x.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
                            f"{tuple(x.shape)}")
@@ -150,7 +150,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
 
 def _adaptive_bounds(op, x, n, output_size):
     """Per dim, the windows ``[floor(i * in / out), ceil((i + 1) * in / out))``."""
-    x = as_float_tensor(x, op)
+    x = as_real_tensor(x, op, REAL_ONLY)
     if x.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
                            f"{tuple(x.shape)}")

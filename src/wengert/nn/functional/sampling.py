@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops._registry import as_float_tensor, tensor_arg
+from ...ops._registry import REAL_ONLY, as_real_tensor, tensor_arg
 from ...ops.shape import permute, reshape
 from ._spatial import along_dims
 
@@ -83,7 +83,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     ...               align_corners=True).tolist()
     [[[1.0, 1.5, 2.0]]]
     """
-    x = as_float_tensor(input, "interpolate")
+    x = as_real_tensor(input, "interpolate", REAL_ONLY)
     n = x.ndim - 2
     if n < 1 or n > 3:
         raise ValueError(f"interpolate: expected a 3-D, 4-D or 5-D input (N, C, *spatial), "

@@ -17,7 +17,7 @@ import numpy as np
 from ..._primitive import Primitive, bind
 from ..._tensor import Tensor
 from ...autograd.linear import LinearMap
-from ...ops._registry import as_float_tensor
+from ...ops._registry import REAL_ONLY, as_real_tensor
 
 __all__ = ["log_softmax", "softmax", "softmin"]
 
@@ -80,7 +80,7 @@ log_softmax_p = Primitive("log_softmax", _log_softmax, save=(None,), save_out=Tr
 
 
 def _prepare(input, dim, dtype, op):  # noqa: A002
-    x = as_float_tensor(input, op)
+    x = as_real_tensor(input, op, REAL_ONLY)
     if dtype is not None:
         x = x.to(dtype)
     if dim is None:  # PyTorch's legacy implicit choice: dim 1 unless the input is 0-, 1- or 3-D

@@ -29,6 +29,12 @@ def away0(g, *shape):
     return g.uniform(0.3, 1.5, shape) * np.exp(1j * g.uniform(-3.0, 3.0, shape))
 
 
+def near_positive(g, *shape):
+    """|arg z| < 0.7: squares (and their means) stay in the right half-plane, off the
+    branch cut of rsqrt."""
+    return g.uniform(0.5, 1.5, shape) + 1j * g.uniform(-0.4, 0.4, shape)
+
+
 CASES: list = []
 
 
@@ -195,16 +201,39 @@ for name, make, call in [
      lambda L, x, w: L.nn.functional.conv_transpose2d(x, w)),
     ("nn.functional.conv_transpose3d", lambda g: [C(g, 1, 1, 2, 2, 2), C(g, 1, 2, 2, 2, 2)],
      lambda L, x, w: L.nn.functional.conv_transpose3d(x, w)),
+    ("nn.functional.unfold", lambda g: [C(g, 1, 2, 4, 4)],
+     lambda L, z: L.nn.functional.unfold(z, 2, padding=1, stride=2)),
+    ("nn.functional.fold", lambda g: [C(g, 1, 8, 4)],
+     lambda L, z: L.nn.functional.fold(z, (3, 3), 2)),
+    ("nn.functional.pixel_shuffle", lambda g: [C(g, 1, 4, 2, 3)],
+     lambda L, z: L.nn.functional.pixel_shuffle(z, 2)),
+    ("nn.functional.pixel_unshuffle", lambda g: [C(g, 1, 1, 4, 2)],
+     lambda L, z: L.nn.functional.pixel_unshuffle(z, 2)),
+    ("nn.functional.alpha_dropout", lambda g: [C(g, 2, 3)],
+     lambda L, z: L.nn.functional.alpha_dropout(z, 0.0, training=True)),
+    ("nn.functional.pairwise_distance", lambda g: [C(g, 2, 3), C(g, 2, 3)],
+     lambda L, a, b: L.nn.functional.pairwise_distance(a, b)),
+    ("nn.functional.poisson_nll_loss", lambda g: [C(g, 2, 3), C(g, 2, 3)],
+     lambda L, x, t: L.nn.functional.poisson_nll_loss(x, t)),
+    ("nn.functional.rms_norm", lambda g: [near_positive(g, 2, 3), C(g, 3)],
+     lambda L, z, w: L.nn.functional.rms_norm(z, (3,), w)),
 ]:
     case(name, "nn", make, call)
+case("nn.functional.pairwise_distance", "nn", lambda g: [C(g, 2, 3), C(g, 3)],
+     lambda L, a, b: L.nn.functional.pairwise_distance(a, b, p=1.0, keepdim=True), "c-p1")
+case("nn.functional.poisson_nll_loss", "nn", lambda g: [right_half(g, 4), C(g, 4)],
+     lambda L, x, t: L.nn.functional.poisson_nll_loss(x, t, log_input=False, reduction="sum"),
+     "c-rate")
 
 # Differentiable with complex input in both libraries, but PyTorch computes no complex
 # gradient for them (forward only): swept against finite differences, not PyTorch.
-NO_TORCH_GRADIENT = {"nn.functional.bilinear", "nn.functional.dropout", "nan_to_num"}
+NO_TORCH_GRADIENT = {"nn.functional.bilinear", "nn.functional.dropout", "nn.functional.silu",
+                     "nan_to_num"}
 case("nn.functional.bilinear", "nn", lambda g: [C(g, 2, 3), C(g, 2, 4), C(g, 5, 3, 4)],
      lambda L, x, y, w: L.nn.functional.bilinear(x, y, w))
 case("nn.functional.dropout", "nn", lambda g: [C(g, 2, 3)],
      lambda L, z: L.nn.functional.dropout(z, 0.0))
+case("nn.functional.silu", "nn", lambda g: [C(g, 2, 3)], lambda L, z: L.nn.functional.silu(z))
 
 
 class _Generator:
