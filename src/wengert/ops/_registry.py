@@ -53,7 +53,8 @@ def not_differentiable(*fns):
 
 # The namespaces whose functions are operators, with the prefix users write.
 OP_NAMESPACES = {"wengert.linalg": "linalg.", "wengert.fft": "fft.",
-                 "wengert.nn.functional": "nn.functional."}
+                 "wengert.nn.functional": "nn.functional.", "wengert.numpy": "numpy.",
+                 "wengert.numpy.linalg": "numpy.linalg.", "wengert.numpy.fft": "numpy.fft."}
 
 
 def public_functions() -> dict:

@@ -330,6 +330,10 @@ def vdot(input, other) -> Tensor:  # noqa: A002
     if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
         raise RuntimeError(f"vdot: expected two 1-D tensors of the same length, got shapes "
                            f"{a.shape} and {b.shape}")
+    if a.dtype.kind == "c" or b.dtype.kind == "c":
+        # conj(a) . b (NumPy's and PyTorch's vdot); not einsum, whose complex gradient
+        # lacks the conjugation (reported)
+        return (a.conj() * b).sum()
     return einsum("i,i->", a, b)
 
 
