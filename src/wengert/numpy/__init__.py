@@ -41,10 +41,13 @@ from ._functions import (
     full_like,
     imag,
     nan_to_num,
+    ndim,
     ones_like,
     real,
     round_,
+    shape,
     sinc,
+    size,
     zeros_like,
 )
 from ._products import cross, dot, einsum, inner, kron, outer, tensordot, vdot
@@ -142,15 +145,11 @@ from numpy import (  # noqa: E402
     identity,
     linspace,
     logspace,
-    ndim,
     ones,
-    shape,
-    size,
     zeros,
 )
 
-not_differentiable(arange, empty, eye, full, geomspace, identity, linspace, logspace, ndim,
-                   ones, shape, size, zeros)
+not_differentiable(arange, empty, eye, full, geomspace, identity, linspace, logspace, ones, zeros)
 
 from numpy import (  # noqa: E402 - dtypes, so that wnp.float64 works as np.float64 does
     bool_,

@@ -112,6 +112,40 @@ def copy(a, order="K", subok=False):
     return tensor_arg(a).clone()
 
 
+@implements(np.shape, differentiable=False)
+def shape(a):
+    """``numpy.shape(a)``: the shape, as a tuple.
+
+    >>> import wengert.numpy as wnp
+    >>> wnp.shape([[1.0, 2.0]])
+    (1, 2)
+    """
+    return tensor_arg(a).shape
+
+
+@implements(np.ndim, differentiable=False)
+def ndim(a):
+    """``numpy.ndim(a)``: the number of dimensions.
+
+    >>> import wengert.numpy as wnp
+    >>> wnp.ndim([[1.0, 2.0]])
+    2
+    """
+    return tensor_arg(a).ndim
+
+
+@implements(np.size, differentiable=False)
+def size(a, axis=None):
+    """``numpy.size(a, axis=None)``: the number of elements (along ``axis``).
+
+    >>> import wengert.numpy as wnp
+    >>> wnp.size([[1.0, 2.0]])
+    2
+    """
+    a = tensor_arg(a)
+    return a.numel() if axis is None else a.shape[axis]
+
+
 # -- creation ----------------------------------------------------------------------
 
 

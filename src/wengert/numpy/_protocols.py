@@ -9,8 +9,11 @@ give tensors that carry the graph.
 * ``__array_function__``: a NumPy function runs its ``wengert.numpy`` twin
   (``np.concatenate([t, u])``, ``np.linalg.norm(t)``). A function without a twin runs
   NumPy's own on the tensors' data when no tensor requires grad (``np.allclose(t, u)``
-  keeps working, and returns what NumPy returns); with one that requires grad it is a
-  ``TypeError``, since the gradient would be silently lost.
+  keeps working, and returns what NumPy returns); with one that requires grad NumPy's
+  implementation runs on the tensor itself: what reads only ``.shape`` works, what needs
+  the values meets ``__array__``'s refusal (the gradient would be silently lost).
+* Operators NumPy routes here without a differentiable meaning (``bool_array & t``) go
+  to Tensor's own operator, as they did when Tensor opted out of ufuncs.
 * ``__array__`` (in ``_tensor.py``): ``np.asarray(t)`` is the data, refused for a tensor
   that requires grad (as PyTorch's ``numpy()``): use ``t.detach()``.
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import TENSOR_TYPES, Tensor
-from ..autograd.grad_mode import _mode
 from ._dispatch import FUNCTIONS, UFUNCS, refuse_out
 from ._reductions import cumprod, cumsum, max_, min_, prod, sum_
 from ._ufuncs import keyword_impl
@@ -33,12 +35,34 @@ _METHODS = {
 }
 
 
+# NumPy's operators without a differentiable meaning (``bool_array & mask_tensor``):
+# NumPy routes them here too; they go to Tensor's own operator, as before the protocol.
+_OPERATORS = {np.bitwise_and: "and", np.bitwise_or: "or", np.bitwise_xor: "xor",
+              np.left_shift: "lshift", np.right_shift: "rshift", np.divmod: "divmod"}
+
+
+def _operator(ufunc, inputs):
+    """Tensor's Python operator for ``ufunc`` (``a & t`` -> ``t.__rand__(a)``), if it has one."""
+    if ufunc is np.invert and len(inputs) == 1:
+        method = getattr(type(inputs[0]), "__invert__", None)
+        return NotImplemented if method is None else method(inputs[0])
+    name = _OPERATORS.get(ufunc)
+    if name is None or len(inputs) != 2:
+        return NotImplemented
+    a, b = inputs
+    if type(a) in TENSOR_TYPES:
+        method = getattr(type(a), f"__{name}__", None)
+        return NotImplemented if method is None else method(a, b)
+    method = getattr(type(b), f"__r{name}__", None)
+    return NotImplemented if method is None else method(b, a)
+
+
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """NumPy's ufunc ``ufunc`` on inputs that include a tensor: the wengert op."""
     if method == "__call__":
         op = UFUNCS.get(ufunc)
         if op is None:
-            return NotImplemented
+            return NotImplemented if kwargs else _operator(ufunc, inputs)
         if not kwargs:
             return op(*inputs)
         return keyword_impl(ufunc)(*inputs, **refuse_out(f"numpy.{ufunc.__name__}", kwargs))
@@ -62,14 +86,15 @@ def array_function(self, func, types, args, kwargs):
 
 
 def _on_data(func, args, kwargs):
-    """NumPy's own ``func`` on the tensors' data (no derivative to lose)."""
-    name = f"{getattr(func, '__module__', 'numpy')}.{func.__name__}"
-    if _mode.enabled and any(_requires_grad(a) for group in (args, kwargs.values())
-                             for a in group):
-        raise TypeError(
-            f"{name}: wengert.numpy has no differentiable version of this function, and "
-            "running NumPy's on a tensor that requires grad would silently drop its gradient. "
-            "Use wengert ops, or call it on t.detach() where no gradient is needed.")
+    """NumPy's own ``func``: on the tensors' data when none requires grad; otherwise on the
+    tensors themselves, so that what only reads ``.shape`` works and what needs the values
+    meets ``Tensor.__array__``'s refusal (the gradient would be silently dropped)."""
+    if any(_requires_grad(a) for group in (args, kwargs.values()) for a in group):
+        implementation = getattr(func, "_implementation", None)
+        if implementation is None:
+            raise TypeError(f"{func.__name__}: NumPy's function cannot take a tensor that "
+                            "requires grad; use t.detach() where no gradient is needed")
+        return implementation(*args, **kwargs)
     args = [_data(a) for a in args]
     kwargs = {k: _data(v) for k, v in kwargs.items()}
     return func(*args, **kwargs)
