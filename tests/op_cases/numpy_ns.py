@@ -312,6 +312,7 @@ for _name in ("rfft2", "rfftn"):
     case(f"fft.{_name}", "(2,3,4)", getattr(F, _name), real((2, 3, 4)))
 for _name in ("irfft2", "irfftn"):
     _fn = getattr(F, _name)
-    case(f"fft.{_name}", "c(2,3,3)-s", lambda x, fn=_fn: fn(x, s=(3, 4)), cplx((2, 3, 3)))
+    case(f"fft.{_name}", "c(2,3,3)-s", lambda x, fn=_fn: fn(x, s=(3, 4), axes=(-2, -1)),
+         cplx((2, 3, 3)))
 case("fft.fftshift", "(2,5)", F.fftshift, real((2, 5)))
 case("fft.ifftshift", "(2,5)-axes=1", lambda x: F.ifftshift(x, axes=1), real((2, 5)))
