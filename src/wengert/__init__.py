@@ -73,6 +73,7 @@ from .ops.sort import *
 from .ops.unary import *
 from . import fft, linalg, nn  # noqa: E402 - namespaces: wg.fft, wg.linalg, wg.nn.functional
 from . import func, utils  # noqa: E402 - wg.func transforms, wg.utils (loaded lazily)
+from . import numpy  # noqa: E402 - wg.numpy; gives Tensor NumPy's ufunc/function protocols
 from .serialization import load, save  # noqa: E402
 
 bool = bool_  # noqa: A001 - PyTorch's names for dtypes

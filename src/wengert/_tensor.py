@@ -45,8 +45,9 @@ class Tensor:
     )
 
     __array_priority__ = 1000
-    # NumPy defers binary operators to us (``np.float64(2) * t`` calls
-    # ``t.__rmul__``) instead of converting the tensor to an array.
+    # Until wengert.numpy installs the real protocols (wengert.numpy._protocols:
+    # np.sin(t) and np.float64(2) * t give tensors on the tape), NumPy defers its
+    # binary operators to ours instead of converting the tensor to an array.
     __array_ufunc__ = None
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -237,7 +238,20 @@ class Tensor:
         return np.asarray(self._data)
 
     def __array__(self, dtype=None, copy=None):
-        return self.numpy() if dtype is None else self.numpy().astype(dtype, copy=False)
+        """``np.asarray(t)``: the data (NumPy 2's ``copy`` semantics). Refused for a tensor
+        that requires grad, as ``numpy()`` is: the gradient would be silently dropped."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "np.asarray()/np.array() of a tensor that requires grad would silently drop "
+                "its gradient: use np.asarray(t.detach()), or wengert.numpy functions "
+                "(import wengert.numpy as wnp), which keep the graph.")
+        data = np.asarray(self._data)
+        if dtype is not None and data.dtype != dtype:
+            if copy is False:
+                raise ValueError(f"np.asarray(t, dtype={dtype}, copy=False): converting "
+                                 f"{data.dtype} to {dtype} needs a copy")
+            return data.astype(dtype)
+        return data.copy() if copy else data
 
     def item(self):
         """The value of a one-element tensor as a Python number."""

@@ -87,7 +87,8 @@ def as_real_tensor(x, op: str, why: str = "complex numbers have no order") -> Te
 
 # The namespaces whose functions are operators, with the prefix users write.
 OP_NAMESPACES = {"wengert.linalg": "linalg.", "wengert.fft": "fft.",
-                 "wengert.nn.functional": "nn.functional."}
+                 "wengert.nn.functional": "nn.functional.", "wengert.numpy": "numpy.",
+                 "wengert.numpy.linalg": "numpy.linalg.", "wengert.numpy.fft": "numpy.fft."}
 
 
 def public_functions() -> dict:
