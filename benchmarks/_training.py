@@ -47,6 +47,33 @@ def stepper(lib, model, batches, optimizer: Callable) -> Callable:
     return train
 
 
+def sgd(lib) -> Callable:
+    """``lib``'s SGD with lr 0.01, as ``optimizer(parameters)`` (the training-step workloads')."""
+    return lambda ps: lib.optim.SGD(ps, lr=0.01)
+
+
+def step_row(build: Callable, batch: tuple, label: str, quick: bool,
+             target: float = 1.5) -> dict:
+    """One SGD training step of ``build(nn)`` in wengert and PyTorch, timed side by side
+    after checking that both train alike: the result row, with its target ratio."""
+    w_model, t_model = paired(build)
+    batches = [batch]
+    checked = check_training(w_model, t_model, batches, sgd(wg), sgd(h.torch_module()))
+    runners = {"wengert": stepper(wg, w_model, batches, sgd(wg))}
+    if t_model is not None:
+        torch = h.torch_module()
+        runners["torch"] = stepper(torch, t_model, batches, sgd(torch))
+    times = h.medians(h.measure(runners, repeats=3 if quick else 15, warmup=1,
+                                repeat_s=0.1 if quick else 0.5))
+    return h.row(label, times, targets=(("torch", target),), check=checked)
+
+
+def step_profile(build: Callable, batch: tuple, quick: bool) -> str:
+    """A cProfile of wengert's training step of ``build(nn)``."""
+    w_model, _ = paired(build)
+    return h.profile(stepper(wg, w_model, [batch], sgd(wg)), 5 if quick else 30)
+
+
 def check_training(w_model, t_model, batches, w_opt, t_opt, rtol=1e-4, atol=1e-5,
                    float64=False) -> str:
     """Train copies of both models on ``batches``: the last loss and every parameter and

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import wengert as wg
-
-from . import _harness as h
-from ._training import check_training, paired, stepper
+from ._training import step_profile, step_row
 
 SEQ, BATCH, INPUT, HIDDEN = 32, 32, 64, 256
 
@@ -39,24 +36,11 @@ def batch(seed: int = 0):
             rng.integers(0, 10, BATCH))
 
 
-def sgd(lib):
-    return lambda ps: lib.optim.SGD(ps, lr=0.01)
-
-
 def run(quick: bool = False) -> list[dict]:
-    w_model, t_model = paired(build)
-    batches = [batch()]
-    checked = check_training(w_model, t_model, batches, sgd(wg), sgd(h.torch_module()))
-    runners = {"wengert": stepper(wg, w_model, batches, sgd(wg))}
-    if t_model is not None:
-        torch = h.torch_module()
-        runners["torch"] = stepper(torch, t_model, batches, sgd(torch))
-    times = h.medians(h.measure(runners, repeats=3 if quick else 15, warmup=1,
-                                repeat_s=0.1 if quick else 0.5))
-    return [h.row(f"LSTM step (seq {SEQ}, batch {BATCH}, input {INPUT}, hidden {HIDDEN}), "
-                  "fwd + bwd + SGD, float32", times, targets=(("torch", 1.5),), check=checked)]
+    label = (f"LSTM step (seq {SEQ}, batch {BATCH}, input {INPUT}, hidden {HIDDEN}), "
+             "fwd + bwd + SGD, float32")
+    return [step_row(build, batch(), label, quick)]
 
 
 def profile(quick: bool = False) -> str:
-    w_model, _ = paired(build)
-    return h.profile(stepper(wg, w_model, [batch()], sgd(wg)), 5 if quick else 30)
+    return step_profile(build, batch(), quick)

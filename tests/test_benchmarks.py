@@ -24,7 +24,7 @@ from benchmarks import (  # noqa: E402
     bench_mlp,
     run,
 )
-from benchmarks._training import check_training, paired  # noqa: E402
+from benchmarks._training import check_training, paired, sgd  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,6 @@ def test_mlp_step_matches_every_reference_and_numpy_by_hand():
 @pytest.mark.parametrize("module", [bench_cnn, bench_lstm])
 def test_training_step_matches_pytorch(module):
     w_model, t_model = paired(module.build)
-    sgd = module.sgd
     check_training(w_model, t_model, [module.batch()], sgd(wg), sgd(_harness.torch_module()))
 
 
