@@ -1,10 +1,11 @@
 """Pooling: ``max_pool1d/2d``, ``avg_pool1d/2d`` and the adaptive poolings, PyTorch's options.
 
-All are composites (see ``_spatial``): average pooling is separable (one
-``(out, in)`` averaging matrix per spatial dim, applied with ``matmul``); max
-pooling gathers the first maximum of each window with ``getitem``. Ties: the
-gradient goes to one element, the first maximum in the window in row-major
-order, as PyTorch's CPU kernels do; a NaN in a window is its maximum.
+Average pooling is a composite, separable (one ``(out, in)`` averaging matrix
+per spatial dim, applied with ``matmul``). Max pooling finds the pick of each
+window once and gathers the input there (``_spatial``: the primitives
+``max_pool`` and ``max_pool_backward``). Ties follow PyTorch's CPU kernels:
+the output and the gradient take the first maximum of the window in row-major
+order; a NaN is the maximum, and the last NaN of the window is taken.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ...ops._registry import REAL_ONLY, as_real_tensor
-from ._spatial import along_dims, max_over_windows, window_table
-from .conv import ntuple
+from ._spatial import along_dims, grid_picks, max_at_picks, table_picks, window_table
+from .conv import batched, ntuple
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -60,11 +61,9 @@ def _options(op, x, n, kernel_size, stride, padding, dilation=1):
 def _max_pool(n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):  # noqa: A002
     op = f"max_pool{n}d"
     x, k, s, p, d = _options(op, input, n, kernel_size, stride, padding, dilation)
-    tables = []
-    for size, ki, si, pi, di in zip(x.shape[-n:], k, s, p, d):
-        out = _out_size(size, ki, si, pi, di, ceil_mode, op)
-        tables.append(window_table(np.arange(out) * si - pi, size, ki, di))
-    return max_over_windows(x, tables, op, return_indices)
+    x, unbatched = batched(x, n, op)
+    out = [_out_size(*args, ceil_mode, op) for args in zip(x.shape[2:], k, s, p, d)]
+    return max_at_picks(x, grid_picks(x._data, out, k, s, d, p), unbatched, return_indices)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
@@ -207,9 +206,10 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:  # noqa: A002
 def _adaptive_max(n, input, output_size, return_indices):  # noqa: A002
     op = f"adaptive_max_pool{n}d"
     x, bounds = _adaptive_bounds(op, input, n, output_size)
+    x, unbatched = batched(x, n, op)
     tables = [window_table(starts, size, int(max(ends - starts)), 1, ends)
               for size, starts, ends in bounds]
-    return max_over_windows(x, tables, op, return_indices)
+    return max_at_picks(x, table_picks(x._data, tables), unbatched, return_indices)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False) -> Tensor:  # noqa: A002
