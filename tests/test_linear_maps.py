@@ -50,6 +50,7 @@ from wengert.linalg.determinant import _CofactorMap
 from wengert.linalg.matrix_functions import _ExpFrechet
 from wengert.linalg.solve import _PinvMap, _Solve
 from wengert.nn.functional._im2col import Geometry
+from wengert.nn.functional._spatial import Picks
 from wengert.nn.functional.conv import ConvOperand
 from wengert.nn.functional.folding import AdjointPair
 from wengert.ops import complex as cx
@@ -333,6 +334,13 @@ for _fixed in range(3):
 _UNFOLD = Geometry((2, 2, 4, 5), (8, 1, 2, 2), (1, 2), ((1, 1), (0, 1)), (1, 1), 2)
 case("im2col", lambda c: AdjointPair("im2col", "col2im", (_UNFOLD,)), _UNFOLD.x_shape)
 case("col2im", lambda c: AdjointPair("col2im", "im2col", (_UNFOLD,)), (2, 8, 15))
+# max pooling at fixed picks: overlapping windows pick some elements twice, so the
+# scatter adds repeated indices
+_PICKS = Picks((2, 1, 3, 3), np.array([0, 4, 4, 8, 9, 13, 13, 17]).reshape(2, 1, 2, 2))
+case("max_pool", lambda c: AdjointPair("max_pool", "max_pool_backward", (_PICKS,)),
+     _PICKS.in_shape)
+case("max_pool_backward", lambda c: AdjointPair("max_pool_backward", "max_pool", (_PICKS,)),
+     _PICKS.flat.shape)
 # -- complex data -------------------------------------------------------------------
 
 

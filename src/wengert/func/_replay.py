@@ -29,6 +29,7 @@ from ..autograd import linear as lin
 from ..autograd.engine import _edge_hook, _unpack_saved
 from ..autograd.graph import Packed
 from ..autograd.node import Node
+from ..nn.functional.folding import AdjointPair
 from ..nn.functional.linear import _WeightMap
 from ..nn.functional.softmax import LogSoftmaxJacobian, SoftmaxJacobian
 from ..ops.elementwise import _Cast
@@ -420,6 +421,26 @@ def _compose_t(m, ct):
     return _transpose_batched(m.first, _transpose_batched(m.second, ct))
 
 
+_PAIR_ROWS = {
+    "max_pool": lambda picks, t: picks.gather_rows(t),
+    "max_pool_backward": lambda picks, ct: picks.scatter_rows(ct),
+}
+"""Batched forms of the primitives that ``AdjointPair`` maps name (the others go row by
+row): ``name -> f(*params, rows)``."""
+
+
+def _adjoint_pair(m, t, spec):
+    rows = _PAIR_ROWS.get(m.forward)
+    if rows is None:
+        raise NotBatchable(m.forward)
+    return rows(*m.params, t)
+
+
+def _adjoint_pair_t(m, ct):
+    rows = _PAIR_ROWS.get(m.backward)
+    return _rows(m, ct) if rows is None else rows(*m.params, ct)
+
+
 _BATCHED = {
     lin._Negate: (lambda m, t, spec: -t, lambda m, ct: -ct),
     lin.Scale: (_elementwise, _elementwise_t),
@@ -443,6 +464,7 @@ _BATCHED = {
     _WeightMap: (None, _weight_map_t),
     SoftmaxJacobian: (None, _softmax_t),
     LogSoftmaxJacobian: (None, _log_softmax_t),
+    AdjointPair: (_adjoint_pair, _adjoint_pair_t),
 }
 """The batched forms of each linear map class: ``(apply, transpose)``. A map missing
 here, or a None, is replayed per direction (forward) or transposed row by row (reverse)."""

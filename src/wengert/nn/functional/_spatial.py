@@ -103,6 +103,20 @@ class Picks:
         np.add.at(out, self.flat.reshape(-1), np.broadcast_to(ct, self.flat.shape).reshape(-1))
         return out.reshape(self.in_shape)
 
+    def gather_rows(self, t):
+        """``gather`` of each row of ``t`` (shape ``(B, *in_shape)``), stacked."""
+        return t.reshape(t.shape[0], -1)[:, self.flat]
+
+    def scatter_rows(self, ct):
+        """``scatter`` of each row of ``ct`` (shape ``(B, *out_shape)``), stacked: one
+        flat ``np.add.at`` whose indices are offset row by row, so sums keep their order."""
+        batch, size = ct.shape[0], math.prod(self.in_shape)
+        index = self.flat.reshape(1, -1) + (np.arange(batch) * size)[:, None]
+        out = np.zeros(batch * size, ct.dtype)
+        np.add.at(out, index.reshape(-1),
+                  np.broadcast_to(ct, (batch, *self.flat.shape)).reshape(-1))
+        return out.reshape(batch, *self.in_shape)
+
     def plane(self):
         """The picks as flat indices into each input plane (PyTorch's ``indices``)."""
         n, c = self.in_shape[:2]
