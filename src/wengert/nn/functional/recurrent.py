@@ -129,7 +129,8 @@ class _LSTM(Cell):
         dgates = np.empty_like(acts)
         dc = ct[T].copy()
         dh = None
-        tmp, tmp2 = np.empty((B, H), acts.dtype), np.empty((B, 2 * H), acts.dtype)
+        e = np.empty((B, G), acts.dtype)  # the gradient of the activated gates
+        tmp = np.empty((B, H), acts.dtype)
         step = order.step
         for t in reversed(order):
             a, tc, d = acts[t], tcs[t], dgates[t]
@@ -137,27 +138,23 @@ class _LSTM(Cell):
             p = t - step
             c_prev = cs[p] if 0 <= p < T else c0
             dh = ct[t] if dh is None else np.add(ct[t], dh, out=dh)
-            np.multiply(dh, tc, out=d[:, 3 * H:])  # d o
+            np.multiply(dh, tc, out=e[:, 3 * H:])  # d o
             np.multiply(tc, tc, out=tmp)
             np.subtract(1, tmp, out=tmp)
             tmp *= o
             tmp *= dh
             dc += tmp  # d c, complete
-            np.multiply(dc, g, out=d[:, :H])  # d i
-            np.multiply(dc, c_prev, out=d[:, H:2 * H])  # d f
-            np.multiply(dc, i, out=d[:, 2 * H:3 * H])  # d g
+            np.multiply(dc, g, out=e[:, :H])  # d i
+            np.multiply(dc, c_prev, out=e[:, H:2 * H])  # d f
+            np.multiply(dc, i, out=e[:, 2 * H:3 * H])  # d g
             dc *= f  # d c_prev
-            # through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2
-            s = a[:, :2 * H]
-            np.subtract(1, s, out=tmp2)
-            tmp2 *= s
-            d[:, :2 * H] *= tmp2
+            # through the activations, whole rows at once (fewer, contiguous NumPy calls):
+            # sigmoid' = s (1 - s), then the g block's tanh' = 1 - g^2
+            np.subtract(1, a, out=d)
+            d *= a
             np.multiply(g, g, out=tmp)
-            np.subtract(1, tmp, out=tmp)
-            d[:, 2 * H:3 * H] *= tmp
-            np.subtract(1, o, out=tmp)
-            tmp *= o
-            d[:, 3 * H:] *= tmp
+            np.subtract(1, tmp, out=d[:, 2 * H:3 * H])
+            d *= e
             dh = d @ w
         return dgates, dgates, dh, dc
 
