@@ -321,6 +321,30 @@ def _nn_maps():
 
 
 _nn_maps()
+
+
+def _recurrent_maps():
+    """``rnn_scan``'s map in each input: ``apply`` is the generic JVP, ``transpose`` on arrays
+    the fast backpropagation through time (recomputing the forward pass: no residual)."""
+    from wengert.nn.functional.recurrent import CELLS, ScanMap, _scan
+
+    steps, batch, hidden = 3, 2, 2
+    for mode, reverse in [("LSTM", False), ("GRU", True), ("RNN_TANH", True)]:
+        cell = CELLS[mode]
+        gates = cell.gates * hidden
+        data = [dyadic((steps, batch, gates), -1, 1), dyadic((batch, hidden), -1, 1),
+                dyadic((batch, hidden), -1, 1) if cell.has_c else None,
+                dyadic((gates, hidden), -1, 1), dyadic((gates,), -1, 1)]
+        out = _scan(*data, cell, reverse)
+        for k, x in enumerate(data):
+            if x is not None:
+                case(f"{mode}-{'reverse-' if reverse else ''}input{k}",
+                     lambda c, k=k, data=data, out=out, cell=cell, reverse=reverse: ScanMap(
+                         k, (*(None if a is None else c(a) for a in data), cell, reverse),
+                         c(out), None), x.shape)
+
+
+_recurrent_maps()
 # convolution: operand ``slot`` perturbed, ``fixed_slot`` held (0: input, 1: weight, 2: output)
 _CONV = Geometry((2, 4, 5, 4), (6, 2, 3, 2), (2, 1), ((1, 0), (1, 1)), (1, 2), 2)
 _CONV_SHAPES = (_CONV.x_shape, _CONV.w_shape, _CONV.y_shape)

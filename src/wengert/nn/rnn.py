@@ -3,7 +3,9 @@ and their single-step cells, with PyTorch's parameter names (``weight_ih_l0``,
 ``bias_hh_l1_reverse``, ...), gate order (LSTM: i, f, g, o; GRU: r, z, n) and init.
 
 The input projections of all time steps are one matrix product per layer and
-direction; only the recurrent product runs step by step.
+direction (biases folded in); the recurrence itself is one tape entry per layer and
+direction, ``rnn_scan`` (``nn/functional/recurrent.py``), whose backward pass is
+backpropagation through time on raw arrays.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from __future__ import annotations
 import math
 
 from .. import _creation
-from ..ops.elementwise import sigmoid, tanh
-from ..ops.linalg import matmul
 from ..ops.shape import cat, stack
 from . import functional as F
 from . import init
+from .functional.recurrent import rnn_scan
 from .module import Module
 from .parameter import Parameter
 
@@ -24,30 +25,29 @@ __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _step(mode: str, x_proj, h, c, w_hh, b_hh):
-    """One recurrent step from the precomputed input projection ``x_proj``: (h, c)."""
-    hidden = h.shape[-1]
-    h_proj = matmul(h, w_hh.mT)
-    if b_hh is not None:
-        h_proj = h_proj + b_hh
-    if mode == "LSTM":
-        gates = x_proj + h_proj
-        i, f = sigmoid(gates[..., :hidden]), sigmoid(gates[..., hidden:2 * hidden])
-        g, o = tanh(gates[..., 2 * hidden:3 * hidden]), sigmoid(gates[..., 3 * hidden:])
-        c = f * c + i * g
-        return o * tanh(c), c
+def _scan(mode: str, x, h, c, w_ih, w_hh, b_ih, b_hh, reverse=False):
+    """One layer in one direction over ``x`` (T, B, in) from states ``h``, ``c`` (B, H):
+    ``rnn_scan``'s output (hidden states in time order, an LSTM's final cell state last).
+
+    Both biases join the input projection (one ``(G,)`` add instead of a ``(B, G)`` add
+    per step), except a GRU's ``b_hh``, which the reset gate multiplies in part.
+    """
+    steps, batch = x.shape[0], x.shape[1]
+    b_scan = None
     if mode == "GRU":
-        r = sigmoid(x_proj[..., :hidden] + h_proj[..., :hidden])
-        z = sigmoid(x_proj[..., hidden:2 * hidden] + h_proj[..., hidden:2 * hidden])
-        n = tanh(x_proj[..., 2 * hidden:] + r * h_proj[..., 2 * hidden:])
-        return (1 - z) * n + z * h, None
-    pre = x_proj + h_proj
-    return (tanh(pre) if mode == "RNN_TANH" else F.relu(pre)), None
+        b, b_scan = b_ih, b_hh
+    else:
+        b = b_ih if b_hh is None else b_hh if b_ih is None else b_ih + b_hh
+    xp = F.linear(x.reshape(steps * batch, x.shape[-1]), w_ih, b)
+    return rnn_scan(mode, xp.reshape(steps, batch, w_ih.shape[0]), h, c, w_hh, b_scan,
+                    reverse)
 
 
-def _project(x, w_ih, b_ih):
-    out = matmul(x, w_ih.mT)
-    return out if b_ih is None else out + b_ih
+def _check_dtype(name: str, input, weight) -> None:  # noqa: A002
+    if input.dtype != weight.dtype:
+        raise TypeError(f"{name}: input has dtype {input.dtype}, the layer's weights "
+                        f"{weight.dtype}: convert the input (x.to(...)) or the layer "
+                        "(.float(), .double())")
 
 
 class RNNBase(Module):
@@ -101,10 +101,14 @@ class RNNBase(Module):
         if input.shape[-1] != self.input_size:
             raise ValueError(f"{name}: input has {input.shape[-1]} features, the layer expects "
                              f"input_size={self.input_size}")
+        _check_dtype(name, input, self.weight_ih_l0)
         x = input if batched else input.unsqueeze(1)
         if self.batch_first and batched:
             x = x.transpose(0, 1)
         steps, batch = x.shape[0], x.shape[1]
+        if steps == 0:
+            raise ValueError(f"{name}: expected a sequence of at least one step, got input of "
+                             f"shape {tuple(input.shape)}")
         directions = 2 if self.bidirectional else 1
         state_shape = (self.num_layers * directions, batch, self.hidden_size)
         h0, c0 = self._initial_state(hx, state_shape, batched, x)
@@ -114,16 +118,11 @@ class RNNBase(Module):
             for direction in range(directions):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
                 k = layer * directions + direction
-                h, c = h0[k], (c0[k] if c0 is not None else None)
-                projected = _project(x, w_ih, b_ih)
-                order = range(steps - 1, -1, -1) if direction else range(steps)
-                hs = [None] * steps
-                for t in order:
-                    h, c = _step(self.mode, projected[t], h, c, w_hh, b_hh)
-                    hs[t] = h
-                outputs.append(stack(hs))
-                final_h.append(h)
-                final_c.append(c)
+                y = _scan(self.mode, x, h0[k], (c0[k] if c0 is not None else None), w_ih,
+                          w_hh, b_ih, b_hh, bool(direction))
+                outputs.append(y[:steps] if self.mode == "LSTM" else y)
+                final_h.append(y[0 if direction else steps - 1])
+                final_c.append(y[steps] if self.mode == "LSTM" else None)
             x = outputs[0] if directions == 1 else cat(outputs, dim=-1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
@@ -233,13 +232,15 @@ class _CellBase(Module):
 
     def _run(self, input, h, c):  # noqa: A002
         batched = input.ndim == 2
+        _check_dtype(type(self).__name__, input, self.weight_ih)
         x = input if batched else input.unsqueeze(0)
         zeros = _creation.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
         h = zeros if h is None else (h if batched else h.unsqueeze(0))
         if self.mode == "LSTM":
             c = zeros if c is None else (c if batched else c.unsqueeze(0))
-        h, c = _step(self.mode, _project(x, self.weight_ih, self.bias_ih), h, c, self.weight_hh,
-                     self.bias_hh)
+        y = _scan(self.mode, x.unsqueeze(0), h, c, self.weight_ih, self.weight_hh,
+                  self.bias_ih, self.bias_hh)
+        h, c = y[0], (y[1] if self.mode == "LSTM" else None)
         if not batched:
             h, c = h.squeeze(0), (c.squeeze(0) if c is not None else None)
         return h, c

@@ -13,6 +13,7 @@ from . import loss as _loss
 from . import normalization as _normalization
 from . import padding as _padding
 from . import pooling as _pooling
+from . import recurrent as _recurrent  # noqa: F401 (rnn_scan, used by nn.RNN/LSTM/GRU)
 from . import sampling as _sampling
 from . import softmax as _softmax
 from . import sparse as _sparse
