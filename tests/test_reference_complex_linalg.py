@@ -9,7 +9,8 @@ quantities that do not depend on their phases), so the gradient ``dL/dx + i dL/d
 
 Deliberate differences (listed in the case module, with the reasons):
 ``TORCH_FIRST_ORDER_ONLY`` (PyTorch's second derivative of det at a singular complex
-matrix is wrong) and ``NO_TORCH_REFERENCE``.
+matrix is wrong) and ``NO_TORCH_REFERENCE``; a loss that depends on the phases of
+eigenvectors is refused by PyTorch and exact here (the phases are fixed; tested below).
 """
 
 from __future__ import annotations
@@ -101,3 +102,18 @@ def test_eigenvectors_and_singular_vectors_have_a_fixed_phase():
         assert np.all(big.real > 0)
     u, s, vh = (t.numpy() for t in wg.linalg.svd(wg.tensor(x)))
     np.testing.assert_allclose((u * s) @ vh, x, atol=1e-14)
+
+
+def test_a_phase_dependent_loss_is_refused_by_pytorch_and_exact_here():
+    """PyTorch raises for a loss that depends on the phases of complex eigenvectors; here
+    the phases are fixed (largest entry real positive), so such a loss is an ordinary
+    function of the input and its gradient is the exact one (checked by finite
+    differences)."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (3, 3)) + 1j * rng.uniform(-1, 1, (3, 3))
+    h = x + x.conj().T
+    t = torch.tensor(h, requires_grad=True)
+    with pytest.raises(RuntimeError, match="phase|gauge|ill-defined"):
+        torch.real(torch.linalg.eigh(t).eigenvectors).sum().backward()
+    assert wg.autograd.gradcheck(lambda a: wg.real(wg.linalg.eigh(a).eigenvectors),
+                                 [wg.tensor(h, requires_grad=True)], atol=1e-6, rtol=1e-4)

@@ -479,8 +479,8 @@ def svd(A, full_matrices=True) -> SVDResult:  # noqa: N803
     """The singular value decomposition ``A = U diag(S) Vh``, singular values descending.
 
     Differentiable with ``full_matrices=False`` (or square ``A``); the singular
-    vectors are unique up to sign only, so differentiate functions that do not
-    depend on the sign (``U diag(S) Vh``, ``|U|``, ``S``).
+    vectors are unique up to sign only (a phase, for complex ``A``), so differentiate
+    functions that do not depend on it (``U diag(S) Vh``, ``|U|``, ``S``); ``S`` is real.
 
     >>> import wengert as wg
     >>> wg.linalg.svd(wg.tensor([[3.0, 0.0], [0.0, -4.0]])).S
