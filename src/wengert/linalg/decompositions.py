@@ -50,6 +50,7 @@ from ._matrix import (
     mT,
     pack,
     packed_tangent,
+    real_dtype,
     safe_reciprocal_gaps,
     triangle,
     unpack,
@@ -58,7 +59,7 @@ from ._matrix import (
 __all__ = ["cholesky", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
 
 
-def _fix_signs(vectors, *others):
+def _fix_phases(vectors, *others):
     """Flip each column of ``vectors`` (and the matching column/row of ``others``) so that
     its entry of largest magnitude is positive; complex: turn its phase so that the entry
     is real and positive (``others`` are turned by the conjugate phase)."""
@@ -73,7 +74,7 @@ def _fix_signs(vectors, *others):
 
 
 class _Gauge:
-    """The phase convention of ``_fix_signs`` in a rule on complex vectors ``v`` (columns):
+    """The phase convention of ``_fix_phases`` in a rule on complex vectors ``v`` (columns):
     the one-hot mask ``e`` of each column's largest entry and that entry ``anchor`` (real,
     positive). ``fix`` turns a canonical tangent ``dv0`` (no phase change) into the
     derivative of the phase-fixed vectors, ``dv0 - v diag(i Im(dv0[k_j, j]) / v[k_j, j])``;
@@ -86,7 +87,7 @@ class _Gauge:
     def __init__(self, ns, v):
         data = getattr(v, "_data", v)
         k = np.abs(data).argmax(axis=-2)[..., None, :]
-        self.e = (np.arange(data.shape[-2])[:, None] == k).astype(np.finfo(data.dtype).dtype)
+        self.e = (np.arange(data.shape[-2])[:, None] == k).astype(real_dtype(data.dtype))
         self.anchor = ns.sum(v * self.e, (v.ndim - 2,), True)  # (..., 1, k)
 
     def phase(self, ns, dv0):
@@ -132,7 +133,7 @@ class _CholeskyMap(LinearMap):
 
     def _phi(self):
         n = self.l.shape[-1]
-        dtype = np.finfo(self.l.dtype).dtype
+        dtype = real_dtype(self.l.dtype)
         return triangle(n, True, dtype) - 0.5 * np.eye(n, dtype=dtype)
 
     def apply(self, ns, t):
@@ -203,7 +204,7 @@ class _QRMap(LinearMap):
         n = r.shape[-1]
         b = self._right_solve_r(ns, t)
         c = ns.matmul(mH(ns, q), b)
-        low = c * triangle(n, True, np.finfo(c.dtype).dtype, -1)
+        low = c * triangle(n, True, real_dtype(c.dtype), -1)
         upper_part = c - low + mH(ns, low)  # C - Omega
         if c.dtype.kind == "c":
             upper_part = upper_part - diag_embed(ns, _i_im(ns, diagonal(ns, c)), c.dtype)
@@ -216,7 +217,7 @@ class _QRMap(LinearMap):
         m, n = q.shape[-2], r.shape[-1]
         qbar, rbar = unpack(ns, ct, [(m, n), (n, n)])
         mm = ns.matmul(rbar, mH(ns, r)) - ns.matmul(mH(ns, q), qbar)
-        real = np.finfo(mm.dtype).dtype
+        real = real_dtype(mm.dtype)
         upper = triangle(n, False, real)
         copyltu = mm * upper + mH(ns, mm * (upper - np.eye(n, dtype=real)))
         if mm.dtype.kind == "c":
@@ -271,7 +272,7 @@ def qr(A, mode="reduced") -> QRResult:  # noqa: N803
 
 def _eigh(a):
     w, v = np.linalg.eigh((a + mH(FAST, a)) / 2)
-    (v,) = _fix_signs(v)
+    (v,) = _fix_phases(v)
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
@@ -379,7 +380,7 @@ def _svd(a, full):
     k = s.shape[-1]
     # fix the sign (phase) of the first k singular vector pairs together (u_i s_i v_i^H is
     # unchanged: the rows of vh turn by the conjugate phase)
-    u_k, vh_k = _fix_signs(u[..., :k], np.swapaxes(vh[..., :k, :], -1, -2))
+    u_k, vh_k = _fix_phases(u[..., :k], np.swapaxes(vh[..., :k, :], -1, -2))
     u = np.concatenate([u_k, u[..., k:]], axis=-1)
     vh = np.concatenate([np.swapaxes(vh_k, -1, -2), vh[..., k:, :]], axis=-2)
     return pack(a.ndim - 2, u, s, vh)
