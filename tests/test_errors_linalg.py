@@ -45,7 +45,7 @@ def test_non_square_input(fn):
 def test_vectors_and_integers_are_refused(fn):
     with pytest.raises(RuntimeError, match=r"at least 2 dimensions.*\(3,\)"):
         fn(wg.ones(3))
-    with pytest.raises(TypeError, match=r"float32 or float64.*int64"):
+    with pytest.raises(TypeError, match=r"float32, float64, complex64 or complex128.*int64"):
         fn(wg.tensor([[1, 2], [3, 4]]))
 
 
@@ -116,3 +116,29 @@ def test_contraction_errors():
         wg.cross(wg.ones(3, 2), wg.ones(3, 2), dim=1)
     with pytest.raises(RuntimeError, match=r"cross: shapes \(2, 3\) and \(4, 3\) do not broadcast"):
         wg.cross(wg.ones(2, 3), wg.ones(4, 3))
+
+
+# -- complex input ---------------------------------------------------------------------------
+
+
+def test_complex_singular_and_indefinite_matrices_name_the_op():
+    z = wg.tensor(np.array([[1.0, 1j], [1j, -1.0]]))  # det = -1 - (-1) = 0
+    with pytest.raises(L.LinAlgError, match=r"linalg\.inv.*singular.*complex128"):
+        L.inv(z)
+    with pytest.raises(L.LinAlgError, match=r"linalg\.cholesky.*not positive-definite"):
+        L.cholesky(wg.tensor(np.array([[1.0, 2j], [-2j, 1.0]])))
+
+
+def test_complex_svd_derivative_with_full_matrices_of_a_non_square_matrix():
+    z = wg.tensor(np.ones((3, 2)) * (1 + 1j) + np.eye(3, 2), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"linalg\.svd: derivatives with full_matrices=True"):
+        L.svd(z).S.sum().backward()
+
+
+def test_complex_and_real_operands_are_promoted():
+    a = wg.tensor(np.eye(2) * (1 + 1j), requires_grad=True)
+    b = wg.tensor([[1.0], [2.0]], dtype=wg.float64, requires_grad=True)
+    x = L.solve(a, b)
+    assert x.dtype == wg.complex128
+    wg.real(x).sum().backward()
+    assert b.grad.dtype == wg.float64 and a.grad.dtype == wg.complex128

@@ -57,5 +57,8 @@ __all__ = [
     "vector_norm",
 ]
 
-# Complex input (the decompositions, solvers and norms refuse it for now).
-supports_complex(cross, matmul, multi_dot, vecdot)
+# Complex input: every function (PyTorch's conventions; see ``_matrix`` and
+# ``decompositions`` for the conjugate transposes and the phases of eigenvectors).
+supports_complex(cholesky, cond, cross, det, eigh, eigvalsh, inv, lstsq, matmul, matrix_exp,
+                 matrix_norm, matrix_power, matrix_rank, multi_dot, norm, pinv, qr, slogdet,
+                 solve, solve_triangular, svd, svdvals, vecdot, vector_norm)

@@ -1,6 +1,12 @@
 """What every ``wg.linalg`` module shares: argument checks, LAPACK errors, the
-transpose of the last two dimensions, triangle masks, packed outputs and the
-linear maps the rules are built from.
+(conjugate) transpose of the last two dimensions, triangle masks, packed outputs and
+the linear maps the rules are built from.
+
+Complex matrices: a rule's adjoint (``transpose``) is the adjoint for the real inner
+product ``Re(sum(conj(a) * b))`` (see ``autograd.linear``), so wherever the real
+formulas transpose a matrix, the complex ones take the conjugate transpose ``mH``;
+for real data ``mH`` is ``mT`` (no conjugation is recorded or computed). Symmetric
+becomes Hermitian the same way (``sym``, ``from_triangle``).
 
 Packed outputs: a decomposition has several outputs, but a primitive has one.
 Its forward implementation therefore returns them *packed* side by side in one
@@ -19,7 +25,7 @@ import numpy as np
 
 from .._primitive import DIFF
 from .._tensor import Tensor
-from ..autograd.linear import LinearMap
+from ..autograd.linear import LinearMap, conj
 from ..ops._registry import tensor_arg
 
 
@@ -31,12 +37,11 @@ class LinAlgError(RuntimeError):
 
 
 def matrix_arg(x, op: str, square: bool = False) -> Tensor:
-    """A floating tensor with at least two dimensions (square when asked)."""
+    """A floating or complex tensor with at least two dimensions (square when asked)."""
     t = tensor_arg(x)
-    if t.dtype.kind not in "f":
-        hint = "complex support is not implemented yet" if t.dtype.kind == "c" else (
-            "convert first, e.g. A.double()")
-        raise TypeError(f"{op}: expected a float32 or float64 tensor, got dtype {t.dtype}; {hint}")
+    if t.dtype.kind not in "fc":
+        raise TypeError(f"{op}: expected a float32, float64, complex64 or complex128 tensor, "
+                        f"got dtype {t.dtype}; convert first, e.g. A.double()")
     if t.ndim < 2:
         raise RuntimeError(f"{op}: expected a matrix or a batch of matrices (at least 2 "
                            f"dimensions), got shape {t.shape}")
@@ -95,9 +100,19 @@ def mT(ns, x):
     return ns.permute(x, (*range(n - 2), n - 1, n - 2))
 
 
+def mH(ns, x):  # noqa: N802 - PyTorch's name
+    """The conjugate transpose of the last two dimensions (``mT`` for real data)."""
+    return conj(ns, mT(ns, x))
+
+
 def sym(ns, x):
-    """The symmetric part ``(x + x^T) / 2``."""
-    return (x + mT(ns, x)) * 0.5
+    """The Hermitian part ``(x + x^H) / 2`` (the symmetric part of real data)."""
+    return (x + mH(ns, x)) * 0.5
+
+
+def real_dtype(dtype) -> np.dtype:
+    """The real dtype of the same precision (float64 for complex128)."""
+    return np.finfo(dtype).dtype
 
 
 def triangle(n: int, lower: bool, dtype, k: int = 0) -> np.ndarray:
@@ -122,12 +137,14 @@ def diagonal(ns, x):
 
 
 def from_triangle(a: Tensor, lower: bool) -> Tensor:
-    """The symmetric matrix whose ``lower`` (or upper) triangle is that of ``a``: the part
-    of ``a`` that LAPACK's symmetric routines read (PyTorch's ``UPLO``)."""
+    """The symmetric (Hermitian) matrix whose ``lower`` (or upper) triangle is that of
+    ``a``: the part of ``a`` that LAPACK's symmetric routines read (PyTorch's ``UPLO``).
+    (They ignore the imaginary part of the diagonal too: the decompositions take the
+    Hermitian part of their input, ``sym``.)"""
     n = a.shape[-1]
-    tri = triangle(n, lower, a.dtype)
-    strict = triangle(n, lower, a.dtype, -1)
-    return a * tri + mT(DIFF, a * strict)
+    tri = triangle(n, lower, real_dtype(a.dtype))
+    strict = triangle(n, lower, real_dtype(a.dtype), -1)
+    return a * tri + mH(DIFF, a * strict)
 
 
 def safe_reciprocal_gaps(ns, w, square: bool = False):
@@ -177,7 +194,7 @@ def packed_tangent(ns, parts, batch_ndim):
 
 
 class Sandwich(LinearMap):
-    """``t -> left @ t @ right`` on matrices; its adjoint is ``left^T @ c @ right^T``."""
+    """``t -> left @ t @ right`` on matrices; its adjoint is ``left^H @ c @ right^H``."""
 
     __slots__ = ("left", "right")
 
@@ -188,12 +205,13 @@ class Sandwich(LinearMap):
         return ns.matmul(ns.matmul(self.left, t), self.right)
 
     def transpose(self, ns, ct):
-        return ns.matmul(ns.matmul(mT(ns, self.left), ct), mT(ns, self.right))
+        return ns.matmul(ns.matmul(mH(ns, self.left), ct), mH(ns, self.right))
 
 
 class Symmetrize(LinearMap):
-    """``t -> (t + t^T) / 2``: a decomposition of a symmetric matrix reads only this part
-    of a perturbation. Self-adjoint."""
+    """``t -> (t + t^H) / 2``: a decomposition of a symmetric (Hermitian) matrix reads only
+    this part of a perturbation. Self-adjoint (for complex data too: only real-linear,
+    but ``Re<g, t^H> = Re<g^H, t>``)."""
 
     __slots__ = ()
 

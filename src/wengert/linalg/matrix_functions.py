@@ -4,7 +4,8 @@
 (Higham 2005), in NumPy. Its derivative is the Fréchet derivative
 ``L(A, E) = expm([[A, E], [0, A]])[:n, n:]`` and the adjoint of that is
 ``L(A^T, G)``; both are computed with ``matrix_exp`` itself, so derivatives of
-every order follow from the one rule.
+every order follow from the one rule. (Complex: ``exp`` is holomorphic, the Fréchet
+derivative is complex-linear and its adjoint is ``L(A^H, G)``.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from .._primitive import VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import LinearMap
-from ._matrix import matrix_arg, mT
+from ._matrix import matrix_arg, mH
 
 __all__ = ["matrix_exp", "matrix_power"]
 
@@ -25,8 +26,9 @@ _THETA13 = 5.371920351148152  # the largest 1-norm for which degree 13 is accura
 
 
 def _matrix_exp(a):
-    """exp(A) for every matrix of a batch (in float64; each with its own scaling)."""
-    x = np.asarray(a, dtype=np.float64)
+    """exp(A) for every matrix of a batch (in float64 or complex128; each with its own
+    scaling)."""
+    x = np.asarray(a, dtype=np.complex128 if np.iscomplexobj(a) else np.float64)
     n = x.shape[-1]
     if n == 0:
         return np.zeros_like(a)
@@ -51,7 +53,7 @@ def _matrix_exp(a):
 
 
 class _ExpFrechet(LinearMap):
-    """``E -> L(A, E)`` through the block-triangular exponential; adjoint ``L(A^T, G)``."""
+    """``E -> L(A, E)`` through the block-triangular exponential; adjoint ``L(A^H, G)``."""
 
     __slots__ = ("a",)
 
@@ -72,7 +74,7 @@ class _ExpFrechet(LinearMap):
         return self._block(ns, self.a, t)
 
     def transpose(self, ns, ct):
-        return self._block(ns, mT(ns, self.a), ct)
+        return self._block(ns, mH(ns, self.a), ct)
 
 
 matrix_exp_p = Primitive("matrix_exp", _matrix_exp, save=(VALUE,),

@@ -1,4 +1,5 @@
 """Norms, condition numbers and rank: composites of reductions and ``svdvals``.
+Norms of complex tensors are real (of ``|x|``), as in PyTorch.
 
 At a zero vector the 2-norm's gradient is 0 (PyTorch's subgradient); ties in
 the max/min of the induced 1- and inf-norms share the gradient evenly, as
@@ -27,8 +28,9 @@ def _float(x, op, dtype=None):
     t = tensor_arg(x)
     if dtype is not None:
         t = t.to(dtype)
-    if t.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a float32 or float64 tensor, got dtype {t.dtype}")
+    if t.dtype.kind not in "fc":
+        raise TypeError(f"{op}: expected a floating point or complex tensor, got dtype "
+                        f"{t.dtype}")
     return t
 
 

@@ -4,6 +4,7 @@ Rules (X the output): d inv(A) = -X dA X; d solve(A, B) = A^-1 (dB - dA X);
 the triangular solve reads only its triangle, so its derivative in A is masked
 to it; d pinv(A) is the Golub-Pereyra formula, exact wherever the rank does not
 change (no singular values appear in it, so repeated ones are harmless).
+Complex matrices: the same formulas with conjugate transposes (``mH``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._primitive import VALUE, Primitive, bind
+from .._primitive import FAST, VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import NEGATE, Compose, LinearMap
 from ._matrix import (
@@ -22,8 +23,10 @@ from ._matrix import (
     from_triangle,
     lapack,
     matrix_arg,
-    mT,
+    mH,
+    real_dtype,
     same_dtype,
+    sym,
     triangle,
 )
 
@@ -74,9 +77,9 @@ class _Solve(LinearMap):
         return _solve_with(ns, self.a, t, self.tri, False)
 
     def transpose(self, ns, ct):
-        g = _solve_with(ns, mT(ns, self.a), ct, self.tri, True)
+        g = _solve_with(ns, mH(ns, self.a), ct, self.tri, True)
         if self.right is not None:
-            g = ns.matmul(g, mT(ns, self.right))
+            g = ns.matmul(g, mH(ns, self.right))
         return g if self.mask is None else g * self.mask
 
 
@@ -192,7 +195,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False) -> Tensor: 
 
 def _pinv(a, atol, rtol, hermitian):
     if hermitian:
-        w, v = np.linalg.eigh((a + np.swapaxes(a, -1, -2)) / 2)
+        w, v = np.linalg.eigh((a + mH(FAST, a)) / 2)
         s = np.abs(w)
     else:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
@@ -201,13 +204,14 @@ def _pinv(a, atol, rtol, hermitian):
     s_inv = np.where(keep, 1 / np.where(keep, s, 1), 0)
     if hermitian:
         s_inv = np.where(w < 0, -s_inv, s_inv)
-        return (v * s_inv[..., None, :]) @ np.swapaxes(v, -1, -2)
-    return (np.swapaxes(vh, -1, -2) * s_inv[..., None, :]) @ np.swapaxes(u, -1, -2)
+        return (v * s_inv[..., None, :]) @ mH(FAST, v)
+    return (mH(FAST, vh) * s_inv[..., None, :]) @ mH(FAST, u)
+
 
 
 class _PinvMap(LinearMap):
     """The derivative of ``X = pinv(A)`` at constant rank (Golub and Pereyra, 1973):
-    ``dX = -X dA X + X X^T dA^T (I - A X) + (I - X A) dA^T X^T X``."""
+    ``dX = -X dA X + X X^H dA^H (I - A X) + (I - X A) dA^H X^H X``."""
 
     __slots__ = ("a", "x")
 
@@ -221,25 +225,26 @@ class _PinvMap(LinearMap):
                 np.eye(n, dtype=a.dtype) - ns.matmul(x, a))  # I - X A  (n x n)
 
     def apply(self, ns, t):
-        x, xt = self.x, mT(ns, self.x)
+        x, xt = self.x, mH(ns, self.x)
         p_out, p_in = self._projections(ns)
-        tt = mT(ns, t)
+        tt = mH(ns, t)
         return (-ns.matmul(ns.matmul(x, t), x)
                 + ns.matmul(ns.matmul(x, xt), ns.matmul(tt, p_out))
                 + ns.matmul(ns.matmul(p_in, tt), ns.matmul(xt, x)))
 
     def transpose(self, ns, ct):
-        x, xt = self.x, mT(ns, self.x)
+        x, xt = self.x, mH(ns, self.x)
         p_out, p_in = self._projections(ns)
-        ctt = mT(ns, ct)
+        ctt = mH(ns, ct)
         return (-ns.matmul(ns.matmul(xt, ct), xt)
                 + ns.matmul(ns.matmul(p_out, ctt), ns.matmul(x, xt))
                 + ns.matmul(ns.matmul(xt, x), ns.matmul(ctt, p_in)))
 
 
 def _pinv_rule(ns, x, a, atol, rtol, hermitian):
-    m = _PinvMap(a, x)
-    return Compose(SYMMETRIZE, m) if hermitian else m
+    if hermitian:  # the forward reads the Hermitian part (a complex diagonal's real part)
+        return Compose(SYMMETRIZE, _PinvMap(sym(ns, a), x))
+    return _PinvMap(a, x)
 
 
 pinv_p = Primitive("pinv", _pinv, save=(VALUE,), save_out=True, n_params=3, rule=(_pinv_rule,))
@@ -291,6 +296,7 @@ def lstsq(A, B, rcond=None, *, driver=None) -> LstsqResult:  # noqa: N803
             [2.]])
     """
     from ..ops._registry import tensor_arg
+    from ..ops.complex import abs_squared
     from .decompositions import svdvals
     from .norms import matrix_rank
 
@@ -311,10 +317,9 @@ def lstsq(A, B, rcond=None, *, driver=None) -> LstsqResult:  # noqa: N803
     X = bind(pinv_p, (A,), (0.0, float(rtol), False)) @ B  # noqa: N806
     rank = matrix_rank(A.detach(), rtol=rtol)
     if m > n and bool(np.all(rank._data == n)):
-        r = A @ X - B
-        residuals = (r * r).sum(-2)
+        residuals = abs_squared(A @ X - B).sum(-2)
     else:
-        residuals = Tensor(np.zeros((0,), dtype=A.dtype))
+        residuals = Tensor(np.zeros((0,), dtype=real_dtype(A.dtype)))
     singular_values = svdvals(A)
     if vector:
         X = X.squeeze(-1)  # noqa: N806
