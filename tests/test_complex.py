@@ -203,3 +203,19 @@ def test_gradcheck_perturbs_real_and_imaginary_parts():
     z = wg.tensor([0.4 + 1j], dtype=wg.complex128, requires_grad=True)
     assert gradcheck(lambda a: wg.exp(a), (z,))
     assert gradcheck(lambda a: wg.conj(a) * a, (z,))
+
+
+def test_conjugate_transpose_properties():
+    z = np.arange(12).reshape(2, 2, 3) * (1 + 2j) - 3j
+    t = wg.tensor(z, requires_grad=True)
+    np.testing.assert_array_equal(t.mH.detach().numpy(), np.conj(np.swapaxes(z, -1, -2)))
+    np.testing.assert_array_equal(t[0].H.detach().numpy(), np.conj(z[0].T))
+    (t.mH @ t).abs().sum().backward()
+    torch = pytest.importorskip("torch")
+    tt = torch.tensor(z, requires_grad=True)
+    (tt.mH @ tt).abs().sum().backward()
+    np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=1e-12)
+    real = wg.tensor([[1.0, 2.0]])
+    assert real.mH.dtype == real.dtype and real.mH.shape == (2, 1)
+    with pytest.raises(RuntimeError, match="t\\(\\)"):
+        t.H  # noqa: B018  (3-d: H is for matrices)

@@ -223,6 +223,16 @@ method("conj_physical")(conj)
 # Conjugation is never lazy here, so there is nothing to resolve (PyTorch's conj bit).
 Tensor.resolve_conj = Tensor.resolve_neg = lambda self: self
 Tensor.is_conj = lambda self: False
+Tensor.mH = property(lambda self: conj(self.mT), doc="""The conjugate transpose of the
+last two dimensions (``mT`` for real tensors).
+
+>>> import wengert as wg
+>>> wg.tensor([[1 + 2j, 3j]]).mH
+tensor([[1.-2.j],
+        [0.-3.j]])
+""")
+Tensor.H = property(lambda self: conj(self.t()), doc="""The conjugate transpose of a matrix
+(a tensor of at most 2 dimensions; ``mH`` for batches).""")
 
 
 def _nonzero(ns, x):
