@@ -62,16 +62,18 @@ class _Targets:
         return f"target(shape={self.target.shape})"
 
 
-# Sums of exp(x) within these bounds are safe without subtracting the row maxima first
-# (a full pass saved): nothing overflowed, and a row's maximum is at least
-# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of a row's
-# total in float32. Otherwise the maxima are subtracted. (The smallest safe sum, exp(-bound).)
+# A row whose sum of exp(x) lies in (exp(-bound), inf) is safe without subtracting its
+# maximum first (a full pass saved): nothing overflowed, and the row's maximum is at least
+# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of the row's
+# total in float32. Otherwise the maxima are subtracted. Keyed by dtype: exp(-bound),
+# with bound 16 (float32) and 256 (float64).
 _NO_SHIFT_LOW = {np.dtype(np.float32): np.float32(np.exp(-16.0)),
                  np.dtype(np.float64): np.float64(np.exp(-256.0))}
 
 
 def _exp_and_sum(x, axis):
-    """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable.
+    """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable (``shift``
+    None: none subtracted).
 
     Callers silence overflow and invalid operations (``inf`` and ``nan`` inputs give
     PyTorch's results without warnings)."""
@@ -80,7 +82,7 @@ def _exp_and_sum(x, axis):
         e = np.exp(x)
         s = class_sums(e, axis)
         if low < s.min() and s.max() < np.inf:  # (False for nan: the shifted path)
-            return e, s, 0
+            return e, s, None
     m = np.max(x, axis=axis, keepdims=True) if x.size else 0
     e = by_rows(np.subtract, x, m) if x.size else x - m
     np.exp(e, out=e)
@@ -96,7 +98,7 @@ def _cross_entropy_and_exp(x, reduction, smoothing, res):
     axis = res.axis_of(x)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         e, s, m = _exp_and_sum(x, axis)
-        lse = np.log(s) + m
+        lse = np.log(s) if m is None else np.log(s) + m
         loss = lse - res.at_targets(x)
         if res.wt is not None or smoothing:
             loss *= (1 - smoothing) * (1 if res.wt is None else res.wt)
