@@ -20,6 +20,8 @@ recorded, so they differentiate again.
 
 from __future__ import annotations
 
+from math import prod
+
 import numpy as np
 
 from ..._primitive import FAST, VALUE, Primitive, bind
@@ -27,7 +29,7 @@ from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import LinearMap
 from ...ops._registry import as_float_tensor
 from ._reduction import reduction_arg
-from .softmax import log_softmax
+from .softmax import by_rows, class_sums, log_softmax
 
 __all__ = ["cross_entropy", "nll_loss"]
 
@@ -35,39 +37,56 @@ __all__ = ["cross_entropy", "nll_loss"]
 class _Targets:
     """The target-derived constants of one ``cross_entropy`` call (a static parameter)."""
 
-    __slots__ = ("target", "valid", "weight", "wt", "a", "hot", "smooth", "denom")
+    __slots__ = ("target", "flat", "valid", "weight", "wt", "a", "hot", "smooth", "denom")
 
-    def __init__(self, target, valid, weight, wt, a, hot, smooth, denom):
-        self.target, self.valid, self.weight, self.wt = target, valid, weight, wt
+    def __init__(self, target, flat, valid, weight, wt, a, hot, smooth, denom):
+        self.target, self.flat, self.valid, self.weight, self.wt = target, flat, valid, weight, wt
         self.a, self.hot, self.smooth, self.denom = a, hot, smooth, denom
 
     def axis_of(self, x):
         return 0 if x.ndim == 1 else 1
 
+    def at_targets(self, a):
+        """``a`` at the targets, in kept-dims shape: a flat gather when ``a`` is C-contiguous
+        (a fraction of ``take_along_axis``'s cost, which matters next to one pass over ``a``)."""
+        if a.flags.c_contiguous:
+            return a.reshape(-1)[self.flat]
+        return np.take_along_axis(a, self.target, self.axis_of(a))
+
+    def subtract_at_targets(self, g, v):
+        """``g[targets] -= v`` in place, for a C-contiguous ``g``."""
+        g = g.reshape(-1)
+        g[self.flat] -= v
+
     def __repr__(self):  # shown in tape listings
         return f"target(shape={self.target.shape})"
 
 
-# Sums of exp(x) within these bounds are safe without subtracting the row maxima first
-# (a full pass saved): nothing overflowed, and a row's maximum is at least
-# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of a row's
-# total in float32. Otherwise the maxima are subtracted.
-_NO_SHIFT_BOUND = {np.dtype(np.float32): 16.0, np.dtype(np.float64): 256.0}
+# A row whose sum of exp(x) lies in (exp(-bound), inf) is safe without subtracting its
+# maximum first (a full pass saved): nothing overflowed, and the row's maximum is at least
+# -bound - log(C), so what underflows is below exp(-87 + bound + log(C)) of the row's
+# total in float32. Otherwise the maxima are subtracted. Keyed by dtype: exp(-bound),
+# with bound 16 (float32) and 256 (float64).
+_NO_SHIFT_LOW = {np.dtype(np.float32): np.float32(np.exp(-16.0)),
+                 np.dtype(np.float64): np.float64(np.exp(-256.0))}
 
 
 def _exp_and_sum(x, axis):
-    """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable."""
-    bound = _NO_SHIFT_BOUND.get(x.dtype)
-    if bound is not None and x.size:
-        with np.errstate(over="ignore"):
-            e = np.exp(x)
-            s = np.sum(e, axis=axis, keepdims=True)
-        if np.all((s < np.inf) & (s > np.exp(-bound))):
-            return e, s, 0
+    """``(e, s, shift)``: ``e = exp(x - shift)``, ``s = sum(e, axis)``, stable (``shift``
+    None: none subtracted).
+
+    Callers silence overflow and invalid operations (``inf`` and ``nan`` inputs give
+    PyTorch's results without warnings)."""
+    low = _NO_SHIFT_LOW.get(x.dtype)
+    if low is not None and x.size:
+        e = np.exp(x)
+        s = class_sums(e, axis)
+        if low < s.min() and s.max() < np.inf:  # (False for nan: the shifted path)
+            return e, s, None
     m = np.max(x, axis=axis, keepdims=True) if x.size else 0
-    e = x - m
+    e = by_rows(np.subtract, x, m) if x.size else x - m
     np.exp(e, out=e)
-    return e, np.sum(e, axis=axis, keepdims=True), m
+    return e, class_sums(e, axis), m
 
 
 def _cross_entropy(x, reduction, smoothing, res):
@@ -77,10 +96,10 @@ def _cross_entropy(x, reduction, smoothing, res):
 def _cross_entropy_and_exp(x, reduction, smoothing, res):
     """The loss, and ``(e, s)`` for the rule: ``exp`` of the (shifted) logits and its sums."""
     axis = res.axis_of(x)
-    e, s, m = _exp_and_sum(x, axis)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lse = np.log(s) + m
-        loss = lse - np.take_along_axis(x, res.target, axis)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        e, s, m = _exp_and_sum(x, axis)
+        lse = np.log(s) if m is None else np.log(s) + m
+        loss = lse - res.at_targets(x)
         if res.wt is not None or smoothing:
             loss *= (1 - smoothing) * (1 if res.wt is None else res.wt)
         if smoothing:
@@ -92,7 +111,7 @@ def _cross_entropy_and_exp(x, reduction, smoothing, res):
             loss = np.where(res.valid, loss, 0).astype(x.dtype, copy=False)
         if reduction == "none":
             return np.squeeze(loss, axis), (e, s)
-        total = np.sum(loss)
+        total = loss.sum()
         return (total if reduction == "sum" else total / res.denom), (e, s)
 
 
@@ -121,14 +140,15 @@ class CrossEntropyMap(LinearMap):
 
     def _coef(self, ns, r):
         """``coef`` scaled by the per-sample cotangent ``r``."""
-        res, axis = self.res, self.axis
+        res = self.res
         scale = r * res.a / self.s
         if ns is not FAST:
             return self.e * scale - r * _constant_part(self.e.shape, self.e.dtype, res)
-        g = np.multiply(self.e, scale, out=self.e if self.owned else None)
+        g = by_rows(np.multiply, self.e, scale, self.e if self.owned else None)
         self.owned = False
-        at_target = np.take_along_axis(g, res.target, axis) - r * res.hot
-        np.put_along_axis(g, res.target, at_target, axis)
+        if not g.flags.c_contiguous:  # (a map built on another layout)
+            g = np.ascontiguousarray(g)
+        res.subtract_at_targets(g, r * res.hot)
         if self.smoothing:
             smooth = r * res.smooth
             g -= smooth if res.weight is None else smooth * res.weight
@@ -158,7 +178,10 @@ def _constant_part(shape, dtype, res):
 def _cross_entropy_rule(ns, out, x, reduction, smoothing, res, residual):
     axis = res.axis_of(x)
     if ns is FAST:
-        e, s = residual if residual is not None else _exp_and_sum(x, axis)[:2]
+        if residual is None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                residual = _exp_and_sum(x, axis)[:2]
+        e, s = residual
         return CrossEntropyMap(e, s, res, reduction, axis, smoothing, owned=True)
     return CrossEntropyMap(ns.softmax(x, axis), 1.0, res, reduction, axis, smoothing)
 
@@ -194,19 +217,23 @@ def class_targets(op: str, x: Tensor, target, weight, ignore_index):
     if t.shape != expected:
         raise ValueError(f"{op}: for input of shape {x.shape} (classes along dim {axis}) the "
                          f"target must have shape {expected}, got {t.shape}")
-    ignored = t == ignore_index
-    valid = None if not ignored.any() else ~ignored
-    bad = (t < 0) | (t >= n_classes)
-    if valid is not None:
+    # Two reductions settle the common case (all targets valid, ignore_index out of range)
+    # without the elementwise masks.
+    in_range = t.size == 0 or (t.min() >= 0 and t.max() < n_classes)
+    ignored = None if in_range and not 0 <= ignore_index < n_classes else t == ignore_index
+    valid = None if ignored is None or not ignored.any() else ~ignored
+    bad = None if in_range else (t < 0) | (t >= n_classes)
+    if bad is not None and valid is not None:
         bad &= valid
-    if bad.any():
+    if bad is not None and bad.any():
         raise IndexError(f"{op}: target {t[bad].flat[0]} is out of bounds for {n_classes} "
                          f"classes (input shape {x.shape}); targets must lie in "
                          f"[0, {n_classes - 1}] or equal ignore_index={ignore_index}")
     if valid is not None:
         t = np.where(valid, t, 0)
-    t = np.expand_dims(t.astype(np.intp, copy=False), axis)
-    valid = None if valid is None else np.expand_dims(valid, axis)
+    kept = t.shape[:axis] + (1,) + t.shape[axis:]
+    t = t.astype(np.intp, copy=False).reshape(kept)
+    valid = None if valid is None else valid.reshape(kept)
     w = _class_weights(op, weight, n_classes, x, axis)
     wt = None if w is None else np.take(w.reshape(-1), t)
     if valid is not None:
@@ -271,8 +298,19 @@ def cross_entropy_params(x, target, weight, ignore_index, reduction, smoothing) 
         (1.0 if valid is None else valid.astype(x.dtype)))
     hot = (1 - smoothing) * (1.0 if wt is None else wt)
     smooth = smoothing / n_classes * (1.0 if valid is None else valid.astype(x.dtype))
-    res = _Targets(t, valid, w, wt, a, hot, smooth, _counted_weight(x, t, wt))
+    res = _Targets(t, _flat_targets(x.shape, t), valid, w, wt, a, hot, smooth,
+                   _counted_weight(x, t, wt))
     return reduction, smoothing, res
+
+
+def _flat_targets(shape, t):
+    """The targets' positions in C-order logits of ``shape`` (``t`` in kept-dims shape):
+    ``(n * C + t) * D + d`` for sample ``n``, position ``d`` of ``D`` trailing ones."""
+    n_classes = shape[0 if len(shape) == 1 else 1]
+    inner = prod(shape[2:])
+    pos = np.arange(t.size).reshape(t.shape)
+    return (pos // inner * n_classes + t) * inner + pos % inner if inner != 1 else (
+        pos * n_classes + t)
 
 
 
