@@ -278,6 +278,8 @@ def _conv_transposend(n, input, weight, bias, stride, padding, output_padding, g
                            f"{stride}, padding {pads} gives an empty output {out}")
     x_shape = (y.shape[0], w.shape[1] * groups, *out)
     g = Geometry(x_shape, w.shape, stride, tuple((p, p) for p in pads), dilation, groups)
+    if g.out_spatial != y.shape[2:]:  # output_padding past the last window (dilation > stride)
+        g = g._replace(out=tuple(y.shape[2:]))
     x = _add_bias(bind(conv_transpose_p, (y, w), (g,)),
                   parts[2] if bias is not None else None, n, op)
     return reshape(x, x.shape[1:]) if unbatched else x
