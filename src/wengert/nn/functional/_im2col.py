@@ -21,6 +21,7 @@ offset (col2im), never ``np.add.at`` and never a loop over pixels.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import threading
@@ -132,13 +133,6 @@ def col2im(cols, g: Geometry):
     return buf[interior].transpose(nd + 1, 0, *range(1, nd + 1)).copy()  # fresh: buf is scratch
 
 
-def _grouped_y(y, g: Geometry):
-    """``y`` ``(N, O, *out)`` as ``(groups, O/groups, N * prod(out))`` (a copy)."""
-    n, o = y.shape[:2]
-    return y.reshape(n, g.groups, o // g.groups, -1).transpose(1, 2, 0, 3).reshape(
-        g.groups, o // g.groups, -1)
-
-
 def _grouped_w(w, g: Geometry):
     return w.reshape(g.groups, w.shape[0] // g.groups, -1)
 
@@ -156,16 +150,22 @@ cost more in memory traffic than the product costs in arithmetic.
 
 
 class Plan(NamedTuple):
-    """How the kernels walk one geometry: the padded input, the grid, the chunk size."""
+    """How the kernels walk one geometry (static: cached per geometry and dtype)."""
 
-    padded: tuple  # the padded input's spatial shape
-    grid: tuple  # the output positions computed: out_spatial, last one widened if ``wide``
-    wide: bool
     batch: int  # samples per chunk
+    wide: bool
+    grid: tuple  # the output positions computed: out_spatial, the last widened if ``wide``
+    padded: tuple  # (batch, C, *padded spatial): the chunk's padded input
+    flat: int  # the padded chunk's size, plus one padded row that wide windows read past
+    interior: tuple  # the index of a chunk's input inside its padded buffer
+    head: tuple  # the windows' shape before the batch axis: (C, *kernel)
+    strides: tuple  # the windows' strides (bytes) over (C, *kernel, batch, *grid)
+    crop: tuple  # the index of the output inside a grid-shaped array
 
 
-def plan(g: Geometry, itemsize: int) -> Plan:
-    """The ``Plan`` of ``g``: chunks that fit ``CHUNK_BYTES``, wide rows where they pay.
+@functools.lru_cache(maxsize=256)
+def plan(g: Geometry, dtype, chunk_bytes: int) -> Plan:
+    """The ``Plan`` of ``g``: chunks that fit ``chunk_bytes``, wide rows where they pay.
 
     Wide rows (stride 1 in the last two dimensions): the grid's last dimension
     is the padded width rather than the output width. A window row then
@@ -173,93 +173,107 @@ def plan(g: Geometry, itemsize: int) -> Plan:
     columns are one contiguous run of the padded input (``out_H * W_padded``
     long) instead of ``out_H`` runs of ``out_W``: im2col of small images is a
     few long copies, not many short ones. The extra positions (at most half
-    again) are computed and dropped.
+    again) are computed and dropped, at the cost of a crop of the output (or
+    a widened copy of ``y`` for the weight gradient): worth it where the
+    columns (``C * prod(kernel)`` rows) outnumber the output's ``O`` rows.
     """
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(g.x_shape[2:], g.padding))
+    dtype = np.dtype(dtype)
+    c, spatial = g.x_shape[1], g.x_shape[2:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(spatial, g.padding))
     out = g.out_spatial
-    wide = len(out) >= 2 and g.stride[-2:] == (1, 1) and 2 * padded[-1] <= 3 * out[-1]
+    wide = (len(out) >= 2 and g.stride[-2:] == (1, 1) and 2 * padded[-1] <= 3 * out[-1]
+            and c * math.prod(g.kernel) > g.w_shape[0])
     grid = (*out[:-1], padded[-1]) if wide else out
-    per_sample = g.x_shape[1] * math.prod(g.kernel) * math.prod(grid) * itemsize
-    return Plan(padded, grid, wide, max(1, min(g.x_shape[0], CHUNK_BYTES // max(per_sample, 1))))
+    per_sample = c * math.prod(g.kernel) * math.prod(grid) * dtype.itemsize
+    batch = max(1, min(g.x_shape[0], chunk_bytes // max(per_sample, 1)))
+    plane = math.prod(padded)
+    item = dtype.itemsize
+    sp = [item * math.prod(padded[i + 1:]) for i in range(len(padded))]
+    strides = (plane * item, *(s * d for s, d in zip(sp, g.dilation)), c * plane * item,
+               *(s * t for s, t in zip(sp, g.stride)))
+    crop = (slice(None),) * (len(out) + 1) + ((slice(0, out[-1]),) if wide else ())
+    return Plan(batch, wide, grid, (batch, c, *padded), batch * c * plane + padded[-1],
+                _interior(g.x_shape, g.padding), (c, *g.kernel), strides, crop)
 
 
 def _column_chunks(x, g: Geometry, p: Plan):
-    """im2col by chunks: ``(start, stop, columns)``, columns ``(b, groups, C/groups * k, grid)``.
+    """im2col by chunks: ``(start, stop, columns)``, columns ``(groups, C/groups * k, b * grid)``.
 
-    Each chunk's samples are copied into a zero-padded buffer (one padded row
-    longer, which the last wide window reads past its plane's end), whose
-    windows, an ``as_strided`` view, are copied into the column buffer. Both
-    are scratch, overwritten by the next chunk.
+    Each chunk's samples are copied into a zero-padded buffer, whose windows
+    (a strided view) are copied into the column buffer, channel-major
+    (``(C, *kernel, b, *grid)``) so that one product per group covers the
+    chunk. Both buffers are scratch, overwritten by the next chunk.
     """
-    n, c = x.shape[:2]
-    plane = math.prod(p.padded)
-    flat = scratch("padded", (p.batch * c * plane + p.padded[-1],), x.dtype)
+    n = x.shape[0]
+    flat = scratch("padded", (p.flat,), x.dtype)
     flat.fill(0)
-    padded = flat[:p.batch * c * plane].reshape(p.batch, c, *p.padded)
-    interior = _interior(x.shape, g.padding)[1:]
-    item = x.dtype.itemsize
-    sp = [item * math.prod(p.padded[i + 1:]) for i in range(len(p.padded))]
-    shape = (p.batch, c, *g.kernel, *p.grid)
-    strides = (c * plane * item, plane * item, *(s * d for s, d in zip(sp, g.dilation)),
-               *(s * t for s, t in zip(sp, g.stride)))
-    view = as_strided(flat, shape, strides, writeable=False)
-    cols = scratch("columns", shape, x.dtype)
+    padded = flat[:math.prod(p.padded)].reshape(p.padded)
+    per_sample = math.prod(p.head) * math.prod(p.grid)
+    buffer = scratch("columns", (per_sample * p.batch,), x.dtype)
     for start in range(0, n, p.batch):
         stop = min(n, start + p.batch)
         b = stop - start
-        padded[(slice(0, b), *interior)] = x[start:stop]
-        np.copyto(cols[:b], view[:b])
-        yield start, stop, cols[:b].reshape(b, g.groups, -1, math.prod(p.grid))
+        padded[:b][p.interior] = x[start:stop]
+        shape = (*p.head, b, *p.grid)
+        cols = buffer[:per_sample * b].reshape(shape)
+        np.copyto(cols, np.ndarray(shape, x.dtype, flat, 0, p.strides))
+        yield start, stop, cols.reshape(g.groups, -1, b * math.prod(p.grid))
 
 
 def conv(x, w, g: Geometry):
     """``y[n, o] = sum_{c, k} w[o, c, k] * x_padded[n, c, stride * out + dilation * k]``.
 
-    Per chunk one (stacked) product ``w @ columns`` per sample, written
-    straight into ``y``'s ``(N, O, *out)`` layout (through a scratch product
-    and a crop for wide rows).
+    Plain rows: one product per sample and group (the columns read with a
+    leading stride), written straight into ``y``'s ``(N, O, *out)`` layout.
+    Wide rows: one product per group for the whole chunk, then a copy into
+    ``y`` that drops the extra positions.
     """
-    p = plan(g, x.dtype.itemsize)
-    n, o, *out = g.y_shape
-    y = np.empty((n, o, *out), np.result_type(x, w))
+    p = plan(g, x.dtype, CHUNK_BYTES)
+    y = np.empty(g.y_shape, np.result_type(x, w))
+    o = y.shape[1]
     wg = _grouped_w(w, g)  # (G, O/G, C/G * k)
-    shape = (g.groups, o // g.groups, math.prod(p.grid))
-    if p.wide:
-        product = scratch("product", (p.batch, o, *p.grid), y.dtype)
+    size = math.prod(p.grid)
+    buffer = scratch("product", (o * p.batch * size,), y.dtype) if p.wide else None
     for start, stop, cols in _column_chunks(x, g, p):
         b = stop - start
-        if p.wide:
-            np.matmul(wg, cols, out=product[:b].reshape(b, *shape))
-            np.copyto(y[start:stop], product[:b, ..., :out[-1]])
-        else:
-            np.matmul(wg, cols, out=y[start:stop].reshape(b, *shape))
+        if not p.wide:
+            np.matmul(wg, cols.reshape(*cols.shape[:2], b, size).transpose(2, 0, 1, 3),
+                      out=y[start:stop].reshape(b, *wg.shape[:2], size))
+            continue
+        product = buffer[:o * b * size]
+        np.matmul(wg, cols, out=product.reshape(wg.shape[0], wg.shape[1], -1))
+        np.copyto(y[start:stop], product.reshape(o, b, *p.grid).swapaxes(0, 1)[p.crop])
     return y
 
 
 def conv_weight(x, y, g: Geometry):
-    """The gradient of ``<y, conv(x, w)>`` in ``w``: the sum over samples of ``y @ columns^T``.
+    """The gradient of ``<y, conv(x, w)>`` in ``w``: ``columns @ y^T`` summed over the chunks.
 
-    For wide rows ``y`` is widened with zeros, so the dropped positions add nothing.
+    ``y`` is copied channel-major per chunk (widened with zeros for wide
+    rows, so the dropped positions add nothing).
     """
-    p = plan(g, x.dtype.itemsize)
-    o = g.w_shape[0]
-    shape = (g.groups, o // g.groups, math.prod(p.grid))
+    p = plan(g, x.dtype, CHUNK_BYTES)
+    o = y.shape[1]
+    size = math.prod(p.grid)
+    buffer = scratch("widened", (o * p.batch * size,), y.dtype)
     if p.wide:
-        widened = scratch("widened", (p.batch, o, *p.grid), y.dtype)
-        widened.fill(0)
+        buffer.fill(0)  # only the output's positions are written below
     total = None
     for start, stop, cols in _column_chunks(x, g, p):
         b = stop - start
-        if p.wide:
-            widened[:b, ..., :y.shape[-1]] = y[start:stop]
-            yb = widened[:b]
+        if b == 1 and not p.wide:
+            yb = y[start]
         else:
-            yb = y[start:stop]
-        part = np.matmul(yb.reshape(b, *shape), cols.swapaxes(-1, -2)).sum(axis=0)
-        total = part if total is None else total + part
+            yb = buffer[:o * b * size].reshape(o, b, *p.grid)
+            yb.swapaxes(0, 1)[p.crop] = y[start:stop]
+        part = np.matmul(cols, yb.reshape(g.groups, o // g.groups, -1).swapaxes(1, 2))
+        if total is None:
+            total = part  # (G, C/G * k, O/G)
+        else:
+            total += part
     if total is None:  # an empty batch
         return np.zeros(g.w_shape, np.result_type(x, y))
-    return total.reshape(g.w_shape)
+    return np.ascontiguousarray(total.swapaxes(1, 2)).reshape(g.w_shape)
 
 
 def conv_transpose(y, w, g: Geometry):
@@ -283,6 +297,7 @@ def conv_transpose(y, w, g: Geometry):
     return col2im(cols.reshape(g.x_shape[1], *g.kernel, *g.out_spatial, n), g)
 
 
+@functools.lru_cache(maxsize=256)
 def _full(g: Geometry, y_shape):
     """The geometry of ``conv_transpose`` as a convolution of ``y``, or None (strided, or
     padded more than the kernel's extent)."""
