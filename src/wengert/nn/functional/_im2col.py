@@ -220,8 +220,10 @@ def _column_chunks(x, g: Geometry, p: Plan):
         yield start, stop, cols.reshape(g.groups, -1, b * math.prod(p.grid))
 
 
-def conv(x, w, g: Geometry):
+def conv(x, w, g: Geometry, bias=None):
     """``y[n, o] = sum_{c, k} w[o, c, k] * x_padded[n, c, stride * out + dilation * k]``.
+
+    ``bias`` ``(O,)``, if given, is added to each chunk while it is in cache.
 
     Plain rows: one product per sample and group (the columns read with a
     leading stride), written straight into ``y``'s ``(N, O, *out)`` layout.
@@ -234,15 +236,24 @@ def conv(x, w, g: Geometry):
     wg = _grouped_w(w, g)  # (G, O/G, C/G * k)
     size = math.prod(p.grid)
     buffer = scratch("product", (o * p.batch * size,), y.dtype) if p.wide else None
+    if bias is not None:
+        bias = bias.reshape(o, *(1,) * len(p.grid))
     for start, stop, cols in _column_chunks(x, g, p):
         b = stop - start
+        chunk = y[start:stop]
         if not p.wide:
             np.matmul(wg, cols.reshape(*cols.shape[:2], b, size).transpose(2, 0, 1, 3),
-                      out=y[start:stop].reshape(b, *wg.shape[:2], size))
+                      out=chunk.reshape(b, *wg.shape[:2], size))
+            if bias is not None:
+                chunk += bias
             continue
         product = buffer[:o * b * size]
         np.matmul(wg, cols, out=product.reshape(wg.shape[0], wg.shape[1], -1))
-        np.copyto(y[start:stop], product.reshape(o, b, *p.grid).swapaxes(0, 1)[p.crop])
+        product = product.reshape(o, b, *p.grid).swapaxes(0, 1)[p.crop]
+        if bias is None:
+            np.copyto(chunk, product)
+        else:
+            np.add(product, bias, out=chunk)
     return y
 
 
