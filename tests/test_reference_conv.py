@@ -156,17 +156,21 @@ def test_conv_transpose3d():
     compare("conv_transpose3d", [randn(1, 2, 2, 3, 2), randn(2, 2, 2, 2, 2)], {"stride": 2})
 
 
-@pytest.mark.parametrize("chunk_bytes", [1, 25000])
+@pytest.mark.parametrize("chunk_bytes,sample_product", [(1, 1), (25000, 1000)])
 @pytest.mark.parametrize("kw", [{"padding": 1}, {"padding": (0, 2), "dilation": (2, 1),
                                                  "groups": 2}, {"stride": (1, 2)}], ids=str)
-def test_conv_in_chunks(monkeypatch, chunk_bytes, kw):
-    """Batches split into chunks of one sample, or of two with a smaller last one."""
+@pytest.mark.parametrize("out_channels", [6, 2])  # shifted and wide rows (see _im2col.plan)
+def test_conv_in_chunks(monkeypatch, chunk_bytes, sample_product, kw, out_channels):
+    """Batches split into chunks of one sample, or of two with a smaller last one; products
+    per sample or per chunk."""
     from wengert.nn.functional import _im2col
 
     monkeypatch.setattr(_im2col, "CHUNK_BYTES", chunk_bytes)
-    compare("conv2d", [randn(5, 4, 6, 7), randn(6, 4 // kw.get("groups", 1), 3, 2), randn(6)],
+    monkeypatch.setattr(_im2col, "SAMPLE_PRODUCT", sample_product)
+    g = kw.get("groups", 1)
+    compare("conv2d", [randn(5, 4, 6, 7), randn(out_channels, 4 // g, 3, 3), randn(out_channels)],
             kw)
-    compare("conv_transpose2d", [randn(5, 4, 4, 5), randn(4, 3, 3, 2)], kw)
+    compare("conv_transpose2d", [randn(5, 4, 4, 5), randn(4, out_channels // g, 3, 2)], kw)
 
 
 def test_conv_transpose_is_the_adjoint_of_conv():

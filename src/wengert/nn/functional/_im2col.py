@@ -10,15 +10,18 @@ two:
 
 Layouts are PyTorch's: ``x`` is ``(N, C, *spatial)``, ``w`` is
 ``(O, C / groups, *kernel)``, ``y`` is ``(N, O, *out)``. The kernels walk the
-batch in chunks of a few samples (``plan``): a chunk is copied into a padded
-buffer, its windows (an ``as_strided`` view) into a column matrix
-``(b, groups, C/groups * prod(kernel), prod(out))`` small enough to stay in
-cache, and one stacked matrix product per chunk consumes it, writing ``y``
-in its own layout (no transposed copy of the output). ``conv_transpose`` with
-stride 1 is a convolution with the flipped kernel (the same path); strided,
-it adds the columns ``w^T y`` back with one strided slice-add per kernel
-offset (col2im), never ``np.add.at`` and never a loop over pixels.
+batch in chunks of a few samples (``plan``): a chunk is copied into a zeroed
+buffer (padded, or shifted copies along the rows), its windows (a strided
+view) into a channel-major column matrix ``(C * prod(kernel), b * out)``
+small enough to stay in cache, and one matrix product per group consumes it
+(or one per sample for large images, written straight into ``y``). The row
+layouts of ``plan`` make each kernel offset's columns one long contiguous
+copy rather than one per short image row. ``conv_transpose`` with stride 1
+is a convolution with the flipped kernel (the same path); strided, it adds
+the columns ``w^T y`` back with one strided slice-add per kernel offset
+(col2im), never ``np.add.at`` and never a loop over pixels.
 """
+
 from __future__ import annotations
 
 import functools
@@ -149,15 +152,19 @@ cost more in memory traffic than the product costs in arithmetic.
 """
 
 
+SAMPLE_PRODUCT = 256
+"""Output positions from which the forward multiplies sample by sample (no copy of y)."""
+
+
 class Plan(NamedTuple):
     """How the kernels walk one geometry (static: cached per geometry and dtype)."""
 
     batch: int  # samples per chunk
     wide: bool
     grid: tuple  # the output positions computed: out_spatial, the last widened if ``wide``
-    padded: tuple  # (batch, C, *padded spatial): the chunk's padded input
-    flat: int  # the padded chunk's size, plus one padded row that wide windows read past
-    interior: tuple  # the index of a chunk's input inside its padded buffer
+    buffer: tuple  # the shape of a chunk's input buffer (padded; shifted copies, if any)
+    flat: int  # the buffer's size, plus one padded row that wide windows read past
+    fills: tuple  # ((lead, into, take), ...): buffer[lead][:b][into] = x[start:stop][take]
     head: tuple  # the windows' shape before the batch axis: (C, *kernel)
     strides: tuple  # the windows' strides (bytes) over (C, *kernel, batch, *grid)
     crop: tuple  # the index of the output inside a grid-shaped array
@@ -165,57 +172,98 @@ class Plan(NamedTuple):
 
 @functools.lru_cache(maxsize=256)
 def plan(g: Geometry, dtype, chunk_bytes: int) -> Plan:
-    """The ``Plan`` of ``g``: chunks that fit ``chunk_bytes``, wide rows where they pay.
+    """The ``Plan`` of ``g``: chunks that fit ``chunk_bytes``, and the rows' layout.
 
-    Wide rows (stride 1 in the last two dimensions): the grid's last dimension
-    is the padded width rather than the output width. A window row then
-    starts one padded row after the previous one, so each kernel offset's
-    columns are one contiguous run of the padded input (``out_H * W_padded``
-    long) instead of ``out_H`` runs of ``out_W``: im2col of small images is a
-    few long copies, not many short ones. The extra positions (at most half
-    again) are computed and dropped, at the cost of a crop of the output (or
-    a widened copy of ``y`` for the weight gradient): worth it where the
-    columns (``C * prod(kernel)`` rows) outnumber the output's ``O`` rows.
+    The columns of one kernel offset are, per sample and channel, ``out_H``
+    rows of ``out_W``: copied as such (plain rows), small images cost a copy
+    call per short row. Two layouts make them one long run (stride 1 along
+    the rows):
+
+    * shifted rows: the chunk is first copied once per offset along the last
+      dimension, shifted by it (``(k_W, b, C, *padded[:-1], out_W)``); the
+      columns of an offset are then ``out_H`` consecutive rows of one copy.
+      The extra cost is ``k_W - 1`` more copies of the input.
+    * wide rows (stride 1 in the last two dimensions): the grid's last
+      dimension is the padded width rather than the output width, so a
+      window row starts one padded row after the previous one and the rows
+      of an offset run on through the padding. The extra positions (at most
+      half again) are computed and dropped: a crop of the output (or a
+      widened copy of ``y`` for the weight gradient) and a larger product.
+
+    Shifted rows are used where the input's extra copies cost less than the
+    output's crop (few input channels per output channel), else wide rows
+    where the columns outnumber the output's rows (``y``'s gradient: many
+    input channels), else plain rows.
     """
     dtype = np.dtype(dtype)
+    item = dtype.itemsize
     c, spatial = g.x_shape[1], g.x_shape[2:]
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(spatial, g.padding))
     out = g.out_spatial
-    wide = (len(out) >= 2 and g.stride[-2:] == (1, 1) and 2 * padded[-1] <= 3 * out[-1]
-            and c * math.prod(g.kernel) > g.w_shape[0])
+    o, kw = g.w_shape[0], g.kernel[-1]
+    rows = len(out) >= 2 and g.stride[-2] == 1
+    shifted = rows and 2 * (kw - 1) * c <= 3 * o
+    wide = (not shifted and rows and g.stride[-1] == 1 and 2 * padded[-1] <= 3 * out[-1]
+            and c * math.prod(g.kernel) > o)
     grid = (*out[:-1], padded[-1]) if wide else out
-    per_sample = c * math.prod(g.kernel) * math.prod(grid) * dtype.itemsize
+    per_sample = c * math.prod(g.kernel) * math.prod(grid) * item
     batch = max(1, min(g.x_shape[0], chunk_bytes // max(per_sample, 1)))
+    if shifted:
+        buffer = (kw, batch, c, *padded[:-1], out[-1])
+        plane = math.prod(buffer[3:])
+        sp = [item * math.prod(buffer[i + 4:]) for i in range(len(out) - 1)]
+        strides = (plane * item, *(s * d for s, d in zip(sp, g.dilation)),
+                   batch * c * plane * item, c * plane * item,
+                   *(s * t for s, t in zip(sp, g.stride)), item)
+        return Plan(batch, False, out, buffer, math.prod(buffer), _shifts(g, out[-1]),
+                    (c, *g.kernel), strides, (slice(None),) * (len(out) + 2))
     plane = math.prod(padded)
-    item = dtype.itemsize
     sp = [item * math.prod(padded[i + 1:]) for i in range(len(padded))]
     strides = (plane * item, *(s * d for s, d in zip(sp, g.dilation)), c * plane * item,
                *(s * t for s, t in zip(sp, g.stride)))
     crop = (slice(None),) * (len(out) + 1) + ((slice(0, out[-1]),) if wide else ())
     return Plan(batch, wide, grid, (batch, c, *padded), batch * c * plane + padded[-1],
-                _interior(g.x_shape, g.padding), (c, *g.kernel), strides, crop)
+                (((), _interior(g.x_shape, g.padding), ()),), (c, *g.kernel), strides, crop)
+
+
+def _shifts(g: Geometry, out_w: int) -> tuple:
+    """The fills of shifted rows: copy ``j`` holds, at output column ``q``, input column
+    ``q * stride + j * dilation - pad`` (zero where that is padding)."""
+    (lo, _), w, s = g.padding[-1], g.x_shape[-1], g.stride[-1]
+    rows = tuple(slice(lo, lo + n) for n, (lo, _) in zip(g.x_shape[2:-1], g.padding[:-1]))
+    fills = []
+    for j in range(g.kernel[-1]):
+        offset = j * g.dilation[-1] - lo
+        first, stop = max(0, -(offset // s)), min(out_w, (w - 1 - offset) // s + 1)
+        if first < stop:
+            fills.append(((j,), (slice(None), slice(None), *rows, slice(first, stop)),
+                          (Ellipsis, slice(first * s + offset, (stop - 1) * s + offset + 1, s))))
+    return tuple(fills)
 
 
 def _column_chunks(x, g: Geometry, p: Plan):
     """im2col by chunks: ``(start, stop, columns)``, columns ``(groups, C/groups * k, b * grid)``.
 
-    Each chunk's samples are copied into a zero-padded buffer, whose windows
-    (a strided view) are copied into the column buffer, channel-major
-    (``(C, *kernel, b, *grid)``) so that one product per group covers the
-    chunk. Both buffers are scratch, overwritten by the next chunk.
+    Each chunk's samples are copied into a zeroed buffer (padded, or shifted
+    copies: see ``plan``), whose windows (a strided view) are copied into the
+    column buffer, channel-major (``(C, *kernel, b, *grid)``) so that one
+    product per group covers the chunk. Both buffers are scratch, overwritten
+    by the next chunk.
     """
     n = x.shape[0]
     flat = scratch("padded", (p.flat,), x.dtype)
     flat.fill(0)
-    padded = flat[:math.prod(p.padded)].reshape(p.padded)
+    buffer = flat[:math.prod(p.buffer)].reshape(p.buffer)
     per_sample = math.prod(p.head) * math.prod(p.grid)
-    buffer = scratch("columns", (per_sample * p.batch,), x.dtype)
+    columns = scratch("columns", (per_sample * p.batch,), x.dtype)
     for start in range(0, n, p.batch):
         stop = min(n, start + p.batch)
         b = stop - start
-        padded[:b][p.interior] = x[start:stop]
+        chunk = x[start:stop]
+        for lead, into, take in p.fills:
+            buffer[lead][:b][into] = chunk[take]
         shape = (*p.head, b, *p.grid)
-        cols = buffer[:per_sample * b].reshape(shape)
+        cols = columns[:per_sample * b].reshape(shape)
         np.copyto(cols, np.ndarray(shape, x.dtype, flat, 0, p.strides))
         yield start, stop, cols.reshape(g.groups, -1, b * math.prod(p.grid))
 
@@ -225,23 +273,25 @@ def conv(x, w, g: Geometry, bias=None):
 
     ``bias`` ``(O,)``, if given, is added to each chunk while it is in cache.
 
-    Plain rows: one product per sample and group (the columns read with a
-    leading stride), written straight into ``y``'s ``(N, O, *out)`` layout.
-    Wide rows: one product per group for the whole chunk, then a copy into
-    ``y`` that drops the extra positions.
+    Large images: one product per sample and group (the columns read with
+    a leading stride), written straight into ``y``'s ``(N, O, *out)``
+    layout. Small images and wide rows: one product per group for the whole
+    chunk (small products per sample run far from BLAS's peak), then a copy
+    into ``y`` (that drops the extra positions of wide rows).
     """
     p = plan(g, x.dtype, CHUNK_BYTES)
     y = np.empty(g.y_shape, np.result_type(x, w))
     o = y.shape[1]
     wg = _grouped_w(w, g)  # (G, O/G, C/G * k)
     size = math.prod(p.grid)
-    buffer = scratch("product", (o * p.batch * size,), y.dtype) if p.wide else None
+    per_sample = not p.wide and size >= SAMPLE_PRODUCT
+    buffer = None if per_sample else scratch("product", (o * p.batch * size,), y.dtype)
     if bias is not None:
         bias = bias.reshape(o, *(1,) * len(p.grid))
     for start, stop, cols in _column_chunks(x, g, p):
         b = stop - start
         chunk = y[start:stop]
-        if not p.wide:
+        if per_sample:
             np.matmul(wg, cols.reshape(*cols.shape[:2], b, size).transpose(2, 0, 1, 3),
                       out=chunk.reshape(b, *wg.shape[:2], size))
             if bias is not None:

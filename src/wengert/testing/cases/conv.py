@@ -28,11 +28,15 @@ GEOMETRIES = {
     "1d": geometry((2, 3, 7), (2, 3, 3), (2,), ((1, 0),)),
     "3d": geometry((1, 2, 3, 4, 3), (2, 1, 2, 2, 2), (1, 2, 1), ((0, 0), (1, 1), (0, 1)),
                    groups=2),
-    # stride 1: wide rows, and conv_transpose as a convolution with the flipped kernel
-    "2d-wide-pad-dil-groups": geometry((2, 4, 4, 5), (4, 2, 3, 2), None, ((1, 2), (1, 0)),
-                                       (2, 1), groups=2),
-    # stride 1, more outputs than column rows: plain rows
-    "2d-plain-rows": geometry((2, 1, 4, 3), (5, 1, 2, 2), None, ((1, 1), (1, 0))),
+    # stride 1 along the rows: shifted rows (see _im2col.plan), and conv_transpose as a
+    # convolution with the flipped kernel
+    "2d-shifted-pad-dil-groups": geometry((2, 4, 4, 5), (4, 2, 3, 2), None, ((1, 2), (1, 0)),
+                                          (2, 1), groups=2),
+    "2d-shifted-stride-dil": geometry((2, 1, 4, 7), (5, 1, 2, 2), (1, 3), ((1, 1), (1, 2)),
+                                      (1, 2)),
+    # stride 1, many input channels per output channel: wide rows
+    "2d-wide-pad-groups": geometry((2, 4, 4, 5), (2, 2, 3, 3), None, ((1, 1), (1, 1)),
+                                   groups=2),
     # stride 1 padded past the kernel's extent: conv_transpose adds columns back (col2im)
     "1d-overpadded": geometry((2, 2, 3), (2, 2, 2), None, ((2, 1),)),
     # an output shorter than the windows' count (conv_transpose's output_padding)
