@@ -135,6 +135,7 @@ CONV_T2D = [
     {}, {"stride": 2}, {"stride": 2, "padding": 1, "output_padding": 1},
     {"stride": (3, 2), "output_padding": (2, 0)}, {"groups": 2}, {"dilation": 2, "padding": 2},
     {"dilation": 2, "stride": 2, "output_padding": 1, "groups": 2},
+    {"dilation": 2, "output_padding": 1}, {"padding": (2, 1)},
 ]
 
 
@@ -145,13 +146,31 @@ def test_conv_transpose2d(kw):
 
 
 @pytest.mark.parametrize("kw", [{}, {"stride": 3, "padding": 1, "output_padding": 2},
-                                {"groups": 2, "dilation": 2}], ids=str)
+                                {"groups": 2, "dilation": 2}, {"padding": 3},
+                                {"dilation": 3, "output_padding": 2, "padding": 1}], ids=str)
 def test_conv_transpose1d(kw):
     compare("conv_transpose1d", [randn(2, 4, 5), randn(4, 2, 3)], kw)
 
 
 def test_conv_transpose3d():
     compare("conv_transpose3d", [randn(1, 2, 2, 3, 2), randn(2, 2, 2, 2, 2)], {"stride": 2})
+
+
+@pytest.mark.parametrize("chunk_bytes,sample_product", [(1, 1), (25000, 1000)])
+@pytest.mark.parametrize("kw", [{"padding": 1}, {"padding": (0, 2), "dilation": (2, 1),
+                                                 "groups": 2}, {"stride": (1, 2)}], ids=str)
+@pytest.mark.parametrize("out_channels", [6, 2])  # shifted and wide rows (see _im2col.plan)
+def test_conv_in_chunks(monkeypatch, chunk_bytes, sample_product, kw, out_channels):
+    """Batches split into chunks of one sample, or of two with a smaller last one; products
+    per sample or per chunk."""
+    from wengert.nn.functional import _im2col
+
+    monkeypatch.setattr(_im2col, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(_im2col, "SAMPLE_PRODUCT", sample_product)
+    g = kw.get("groups", 1)
+    compare("conv2d", [randn(5, 4, 6, 7), randn(out_channels, 4 // g, 3, 3), randn(out_channels)],
+            kw)
+    compare("conv_transpose2d", [randn(5, 4, 4, 5), randn(4, out_channels // g, 3, 2)], kw)
 
 
 def test_conv_transpose_is_the_adjoint_of_conv():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..._primitive import VALUE, Primitive, bind
 from ..._tensor import Tensor
-from ...autograd.linear import LinearMap, conj
+from ...autograd.linear import BroadcastTo, Compose, LinearMap, Reshape, conj
 from ...ops._registry import as_float_tensor
 from ...ops.shape import reshape
 from . import _im2col
@@ -87,6 +87,22 @@ conv_transpose_p = _kernel("conv_transpose", _im2col.conv_transpose, Y, W)
 conv_weight_p = _kernel("conv_weight", _im2col.conv_weight, X, Y)
 
 
+def _bias_map(g):
+    """The bias's derivative: ``(O,)`` broadcast over the batch and the positions of ``y``."""
+    o, n = g.w_shape[0], len(g.kernel)
+    return Compose(Reshape((o,), (o,) + (1,) * n), BroadcastTo((o,) + (1,) * n, g.y_shape))
+
+
+conv_bias_p = Primitive(
+    "conv_bias", lambda x, w, b, g: _im2col.conv(x, w, g, b), save=(VALUE, VALUE, None),
+    uses=((1,), (0,), ()), n_params=1,
+    rule=(lambda ns, out, x, w, b, g: ConvOperand(w, W, X, g),
+          lambda ns, out, x, w, b, g: ConvOperand(x, X, W, g),
+          lambda ns, out, x, w, b, g: _bias_map(g)))
+"""``conv`` plus a bias ``(O,)`` as one tape entry: the bias is added while each chunk is in
+cache, and its derivative is the broadcast (adjoint: the sum over batch and positions)."""
+
+
 # -- arguments ------------------------------------------------------------------
 
 
@@ -150,12 +166,16 @@ def _padding(padding, n, kernel, dilation, stride, op):
     return tuple((p, p) for p in pads)
 
 
+def _check_bias(bias, channels, op):
+    if bias is not None and bias.shape != (channels,):
+        raise RuntimeError(f"{op}: bias must have shape ({channels},) (one per output "
+                           f"channel), got {_describe(bias)}")
+
+
 def _add_bias(y, bias, n, op):
     if bias is None:
         return y
-    if bias.shape != (y.shape[1],):
-        raise RuntimeError(f"{op}: bias must have shape ({y.shape[1]},) (one per output "
-                           f"channel), got {_describe(bias)}")
+    _check_bias(bias, y.shape[1], op)
     return y + reshape(bias, (y.shape[1],) + (1,) * n)
 
 
@@ -199,7 +219,11 @@ def _convnd(n, input, weight, bias, stride, padding, dilation, groups):  # noqa:
                 f"the padded input: input {_describe(x)}, padding {pads}; pad more or use a "
                 f"smaller kernel")
     g = Geometry(x.shape, w.shape, stride, pads, dilation, groups)
-    y = _add_bias(bind(conv_p, (x, w), (g,)), parts[2] if bias is not None else None, n, op)
+    if bias is None:
+        y = bind(conv_p, (x, w), (g,))
+    else:
+        _check_bias(parts[2], o, op)
+        y = bind(conv_bias_p, (x, w, parts[2]), (g,))
     return reshape(y, y.shape[1:]) if unbatched else y
 
 
@@ -278,6 +302,8 @@ def _conv_transposend(n, input, weight, bias, stride, padding, output_padding, g
                            f"{stride}, padding {pads} gives an empty output {out}")
     x_shape = (y.shape[0], w.shape[1] * groups, *out)
     g = Geometry(x_shape, w.shape, stride, tuple((p, p) for p in pads), dilation, groups)
+    if g.out_spatial != y.shape[2:]:  # output_padding past the last window (dilation > stride)
+        g = g._replace(out=tuple(y.shape[2:]))
     x = _add_bias(bind(conv_transpose_p, (y, w), (g,)),
                   parts[2] if bias is not None else None, n, op)
     return reshape(x, x.shape[1:]) if unbatched else x

@@ -14,10 +14,11 @@ from wengert.nn.functional._im2col import Geometry
 from ._common import F32_STEPS, Raw, add_case, add_fn_case, distinct, dyadic, real
 
 
-def geometry(x_shape, w_shape, stride=None, padding=None, dilation=None, groups=1):
+def geometry(x_shape, w_shape, stride=None, padding=None, dilation=None, groups=1, out=None):
     n = len(x_shape) - 2
     pads = padding or ((0, 0),) * n
-    return Geometry(x_shape, w_shape, stride or (1,) * n, pads, dilation or (1,) * n, groups)
+    return Geometry(x_shape, w_shape, stride or (1,) * n, pads, dilation or (1,) * n, groups,
+                    out)
 
 
 GEOMETRIES = {
@@ -27,6 +28,19 @@ GEOMETRIES = {
     "1d": geometry((2, 3, 7), (2, 3, 3), (2,), ((1, 0),)),
     "3d": geometry((1, 2, 3, 4, 3), (2, 1, 2, 2, 2), (1, 2, 1), ((0, 0), (1, 1), (0, 1)),
                    groups=2),
+    # stride 1 along the rows: shifted rows (see _im2col.plan), and conv_transpose as a
+    # convolution with the flipped kernel
+    "2d-shifted-pad-dil-groups": geometry((2, 4, 4, 5), (4, 2, 3, 2), None, ((1, 2), (1, 0)),
+                                          (2, 1), groups=2),
+    "2d-shifted-stride-dil": geometry((2, 1, 4, 7), (5, 1, 2, 2), (1, 3), ((1, 1), (1, 2)),
+                                      (1, 2)),
+    # stride 1, many input channels per output channel: wide rows
+    "2d-wide-pad-groups": geometry((2, 4, 4, 5), (2, 2, 3, 3), None, ((1, 1), (1, 1)),
+                                   groups=2),
+    # stride 1 padded past the kernel's extent: conv_transpose adds columns back (col2im)
+    "1d-overpadded": geometry((2, 2, 3), (2, 2, 2), None, ((2, 1),)),
+    # an output shorter than the windows' count (conv_transpose's output_padding)
+    "1d-short-out": geometry((1, 2, 6), (2, 2, 2), None, None, (2,), out=(3,)),
 }
 
 for label, g in GEOMETRIES.items():
