@@ -281,6 +281,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
             raise op_error(prim, (x._data,), e) from None
         t = _new(Tensor)  # _wrap, inlined
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
+        t._grad = t._hooks = None
+        t._retains_grad, t._view_version = False, 0
         if not (x._requires_grad and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
@@ -379,6 +381,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             raise op_error(prim, (ad, bd), e) from None
         t = _new(Tensor)  # _wrap, inlined
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
+        t._grad = t._hooks = None
+        t._retains_grad, t._view_version = False, 0
         if not ((ra or rb) and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
