@@ -32,7 +32,7 @@ from ._backend import (
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
-from .autograd.node import Node
+from .autograd.node import Node, TensorVersions, _next_seq
 
 VALUE = "value"
 """Save mode: the rule needs this input's value."""
@@ -206,7 +206,10 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
     result = _wrap(out, None, True)
     if prim.view and shares_memory(out, arrays[0]):
         make_view(result, args[0])
-    node = Node(prim, tuple(parents), tuple(saved), tuple(versions) if any_value else None,
+    if any_value:
+        versions = (TensorVersions if any(type(v) in TENSOR_TYPES for v in saved)
+                    else tuple)(versions)
+    node = Node(prim, tuple(parents), tuple(saved), versions if any_value else None,
                 params, out if prim.save_out else None, meta)
     result._node = node
     if PACK is not None:
@@ -281,6 +284,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
             raise op_error(prim, (x._data,), e) from None
         t = _new(Tensor)  # _wrap, inlined
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
+        t._grad = t._hooks = None
+        t._retains_grad, t._view_version = False, 0
         if not (x._requires_grad and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
@@ -295,12 +300,15 @@ def unary_fn(prim: Primitive, floating: bool = False):
         if save_x:
             if node is not None and x._vc is None:  # keep(x), inlined
                 saved, version = (x._data,), node.mods
+                versions = _ZERO1 if version == 0 else (version,)
             else:
-                saved, version = (x,), 0 if x._vc is None else x._vc[0]
-            versions = _ZERO1 if version == 0 else (version,)
+                saved, versions = (x,), TensorVersions((version_of(x),))
         else:
             saved, versions = _NOTHING1, None
-        t._node = Node(prim, (node or x,), saved, versions, (), out if save_out else None, None)
+        t._node = n = _new(Node)  # Node(prim, (node or x,), saved, ...), inlined
+        n.prim, n.p0, n.p1, n.ps, n.saved, n.versions = prim, node or x, None, 1, saved, versions
+        n.params, n.out, n.mods, n.meta, n.seq = (), out if save_out else None, 0, None, _next_seq()
+        n.hooks = n.out_fw = n.residual = None
         if PACK is not None and (save_x or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -340,6 +348,13 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             if a._fw is not None or b._fw is not None:
                 return _bind_dual(prim, (a, b), ())
             ad, bd = a._data, b._data
+            if type(ad) is not type(bd):  # a NumPy scalar and an array (after promote):
+                # NumPy takes ten times longer for a scalar with a 0-d array than for two
+                # scalars, and gives the same scalar.
+                if type(bd) is ndarray and not bd.ndim:
+                    bd = bd[()]
+                elif type(ad) is ndarray and not ad.ndim:
+                    ad = ad[()]
             ra, rb = a._requires_grad, b._requires_grad
         elif ta:
             tv = type(b)
@@ -379,6 +394,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             raise op_error(prim, (ad, bd), e) from None
         t = _new(Tensor)  # _wrap, inlined
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
+        t._grad = t._hooks = None
+        t._retains_grad, t._view_version = False, 0
         if not ((ra or rb) and _mode.enabled and differentiable):
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
@@ -402,23 +419,37 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         need_a = save_a and (a_for_a and ra or a_for_b and rb)
         need_b = save_b and (b_for_a and ra or b_for_b and rb)
         if need_a or need_b:
-            if need_a and ta:  # keep(a), inlined for the common case
+            common = _COMMON_VERSIONS  # (keep(a), inlined for the common case)
+            if need_a and ta:
                 node = a._node
-                sa, va = (a._data, node.mods) if node is not None and a._vc is None else keep(a)
+                if node is not None and a._vc is None:
+                    sa, va = a._data, node.mods
+                else:
+                    sa, va, common = a, version_of(a), _COMMON_TENSOR_VERSIONS
             else:
                 sa, va = a if need_a else None, None
             if need_b and tb:
                 node = b._node
-                sb, vb = (b._data, node.mods) if node is not None and b._vc is None else keep(b)
+                if node is not None and b._vc is None:
+                    sb, vb = b._data, node.mods
+                else:
+                    sb, vb, common = b, version_of(b), _COMMON_TENSOR_VERSIONS
             else:
                 sb, vb = b if need_b else None, None
             saved = (sa, sb)
             # Versions are almost always 0: share the tuple (one allocation fewer per op).
-            versions = _COMMON_VERSIONS.get(va, {}).get(vb) or (va, vb)
+            # Constants only (x * 0.9 saves 0.9): nothing to check.
+            versions = common.get(va, _NO_VERSION).get(vb) or (
+                None if va is None and vb is None else
+                (tuple if common is _COMMON_VERSIONS else TensorVersions)((va, vb)))
         else:
             saved, versions = _NOTHING2, None
-        t._node = Node(prim, ((a._node or a) if ra else None, (b._node or b) if rb else None),
-                       saved, versions, (), out if save_out else None, meta)
+        t._node = n = _new(Node)  # Node(prim, (a, b), saved, ...), inlined
+        n.prim, n.p0, n.p1, n.ps = prim, (a._node or a) if ra else None, (
+            b._node or b) if rb else None, 2
+        n.saved, n.versions, n.params, n.out, n.mods = saved, versions, (), (
+            out if save_out else None), 0
+        n.meta, n.seq, n.hooks, n.out_fw, n.residual = meta, _next_seq(), None, None, None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -473,6 +504,9 @@ _NOTHING1 = (None,)
 _NOTHING2 = (None, None)
 _ZERO1 = (0,)
 _COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
+_COMMON_TENSOR_VERSIONS = {a: {b: TensorVersions(v) for b, v in row.items()}
+                           for a, row in _COMMON_VERSIONS.items()}
+_NO_VERSION: dict = {}
 
 
 def _as_array_data(t) -> None:
@@ -581,12 +615,15 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
         # Saved values keep their tangents, so a backward pass built on this
         # node (create_graph) carries this level too: forward-over-reverse.
         saved, versions = list(node.saved), list(node.versions)
+        kind = type(node.versions)
         for i, p in enumerate(primals):
             if versions[i] is not None and p is not args[i] and (
                     saved[i] is p or saved[i] is p._data or (
                         PACK is not None and hasattr(saved[i], "unpack_hook"))):
                 saved[i], versions[i] = args[i], version_of(args[i])  # (not packed)
-        node.saved, node.versions = tuple(saved), type(node.versions)(versions)
+                if kind is tuple:
+                    kind = TensorVersions
+        node.saved, node.versions = tuple(saved), kind(versions)
     if level is None or prim.rule is None:
         return out
     tangents = [a._fw.get(level) if type(a) in TENSOR_TYPES and a._fw is not None else None

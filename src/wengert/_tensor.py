@@ -13,8 +13,7 @@ import numpy as np
 
 from . import _backend
 from .autograd.grad_mode import _mode
-
-_LAZY_DEFAULTS = {"_grad": None, "_hooks": None, "_retains_grad": False, "_view_version": 0}
+from .autograd.node import _next_seq, last_change
 
 
 class Tensor:
@@ -37,8 +36,9 @@ class Tensor:
     # only when first needed (None reads as version 0), so that most tensors
     # never allocate one. _fw: forward-mode tangents, {level: Tensor}, or
     # None. _base: the tensor whose memory a view (or detach()) shares, or
-    # None. The rest are read rarely and default through __getattr__, so
-    # creating a tensor on the hot path sets only six slots.
+    # None. Every slot is set when a tensor is made (``_wrap``): a class with a
+    # ``__getattr__`` (lazy defaults) would make CPython 3.11 skip its
+    # specialized attribute access on every ``t._data`` of the hot path.
     __slots__ = (
         "_data", "_node", "_requires_grad", "_vc", "_fw", "_base",
         "_grad", "_hooks", "_retains_grad", "_view_version", "__weakref__",
@@ -59,18 +59,15 @@ class Tensor:
         self._vc = None
         self._fw = None
         self._base = None
+        self._grad = self._hooks = None
+        self._retains_grad = False
+        self._view_version = 0
         if requires_grad:
             self.requires_grad_(True)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         TENSOR_TYPES.add(cls)
-
-    def __getattr__(self, name):
-        try:
-            return _LAZY_DEFAULTS[name]
-        except KeyError:
-            raise AttributeError(f"'Tensor' object has no attribute '{name}'") from None
 
     __hash__ = object.__hash__
 
@@ -334,6 +331,9 @@ def _wrap(data, node=None, requires_grad=False) -> Tensor:
     t._vc = None
     t._fw = None
     t._base = None
+    t._grad = t._hooks = None
+    t._retains_grad = False
+    t._view_version = 0
     return t
 
 
@@ -354,6 +354,7 @@ def bump_version(t: Tensor) -> None:
     """
     counter = version_counter(t)
     counter[0] += 1
+    last_change[0] = _next_seq()
     if t._base is not None:
         t._view_version = counter[0]  # changed through itself: its history still holds
     while t is not None:

@@ -10,6 +10,7 @@ because every node that consumes it was created later and has run already.
 
 from __future__ import annotations
 
+from heapq import heapify, heappop, heappush
 from operator import attrgetter
 
 import numpy as np
@@ -20,7 +21,7 @@ from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode
 from .graph import Packed, PackedVersions
 from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
-from .node import Node
+from .node import Node, TensorVersions, last_change
 
 _by_seq = attrgetter("seq")
 
@@ -141,20 +142,34 @@ def _collect(roots, caller) -> list[Node]:
     push, pop = stack.append, stack.pop
     while stack:
         node = pop()
-        parents = node.parents
-        if parents is None:
-            raise RuntimeError(
-                f"{caller}: trying to backward through the graph a second time: the tape "
-                f"entry for '{node.prim.name}' was freed by an earlier backward pass. Pass "
-                "retain_graph=True to the first backward() or grad() if you need to go "
-                "through the graph again."
-            )
-        for p in parents:
+        ps = node.ps
+        if type(ps) is int:  # the parents inline (see Node)
+            p = node.p0
+            if type(p) is Node and p not in seen:
+                add(p)
+                push(p)
+            if ps == 2:
+                p = node.p1
+                if type(p) is Node and p not in seen:
+                    add(p)
+                    push(p)
+            continue
+        if ps is None:
+            raise _freed_error(node, caller)
+        for p in ps:
             if type(p) is Node and p not in seen:
                 add(p)
                 push(p)
     seen.update(r for r in roots if type(r) is Node)
     return sorted(seen, key=_by_seq, reverse=True)
+
+
+def _freed_error(node, caller) -> RuntimeError:
+    return RuntimeError(
+        f"{caller}: trying to backward through the graph a second time: the tape "
+        f"entry for '{node.prim.name}' was freed by an earlier backward pass. Pass "
+        "retain_graph=True to the first backward() or grad() if you need to go "
+        "through the graph again.")
 
 
 def _prune(order, targets) -> set:
@@ -174,13 +189,13 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     if retain_graph is None:
         retain_graph = create_graph
     seeds = _seeds(outputs, grad_outputs, create_graph, caller)
-    order = _collect([e for e, _ in seeds], caller)
 
     # Where to capture each target's gradient: a leaf collects what flows into
     # it; a non-leaf target is read off its node's incoming cotangent.
     capture_nodes = {}
     target_edges = needed = wanted = None
     if targets is not None:
+        order = _collect([e for e, _ in seeds], caller)
         target_edges = [t._node or t for t in targets]
         capture_nodes = {e: None for e in target_edges if type(e) is Node}
         needed = _prune(order, target_edges)  # nodes whose rule must run
@@ -198,8 +213,8 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
     errstate.__enter__()
     try:
-        _reverse_pass(order, cts, DIFF if create_graph else FAST, create_graph, retain_graph,
-                      needed, wanted, capture_nodes, _edge_hook())
+        _reverse_pass(cts, DIFF if create_graph else FAST, create_graph, retain_graph,
+                      needed, wanted, capture_nodes, _edge_hook(), caller)
     finally:
         errstate.__exit__(None, None, None)
         _mode.enabled = prev_mode
@@ -239,26 +254,38 @@ def _edge_hook():
     return all_hooks
 
 
-def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes,
-                  on_edge):
+def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_nodes,
+                  on_edge, caller):
     """The hot loop: each tape entry, newest first, pulls its cotangent back to its inputs.
 
-    Written out in one function (transposing inlined) because it runs once per
-    recorded op: every call saved here is saved a million times in a long chain.
+    The entries waiting for their turn are a heap by creation order (``-seq``): an
+    entry joins it when it receives its first cotangent, so the pass visits only
+    what the outputs reach, with no walk of the graph beforehand. Written out in
+    one function (transposing inlined) because it runs once per recorded op:
+    every call saved here is saved a million times in a long chain.
     """
     pop, get = cts.pop, cts.get
+    heap = [(-e.seq, e) for e in cts if type(e) is Node]
+    heapify(heap)
     # Large sums made by this pass, by where they wait: ``id`` of the array (an array
     # in ``cts`` is alive, so its id is its own; once its node ran nothing adds to it).
     owned: dict = {}
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
-    for node in order:
-        ct = pop(node, None)
-        if node.hooks is not None and ct is not None:
+    changed = last_change
+    while heap:
+        node = heappop(heap)[1]
+        ct = pop(node)
+        parents = node.ps
+        if type(parents) is int:  # stored inline (see Node)
+            parents = (node.p0,) if parents == 1 else (node.p0, node.p1)
+        elif parents is None:
+            raise _freed_error(node, caller)
+        if node.hooks is not None:
             ct = _run_hooks(node.hooks, ct, create_graph)
         if capture_nodes and node in capture_nodes:
             capture_nodes[node] = ct
-        if ct is None or (needed is not None and node not in needed):
+        if needed is not None and node not in needed:
             continue  # not run: another pass may still need it
         prim = node.prim
         args, versions, out = node.saved, node.versions, node.out
@@ -271,7 +298,9 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 if create_graph:
                     out = _wrap(out, node, True)
                     out._fw = node.out_fw
-        else:  # _unpack_saved's common case, inlined: raw arrays from tape entries
+        elif type(versions) is TensorVersions or changed[0] > node.seq:
+            # _unpack_saved's common case, inlined: unwrap saved tensors, check versions
+            # (nothing to check for raw arrays when nothing changed in place since).
             if versions is not None:
                 for i, v in enumerate(versions):
                     if v is None:
@@ -284,7 +313,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                         if args is node.saved:
                             args = list(args)
                         args[i] = s._data
-                    elif node.parents[i].mods != v:
+                    elif parents[i].mods != v:
                         _unpack_saved(node, False)  # raises
             if out is not None and node.mods:
                 _unpack_saved(node, False)  # raises: the saved output changed
@@ -293,11 +322,21 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
         if prim.residual is not None:  # handed over once, and only to a first-order pass
             args = (*args, None if create_graph else node.residual)
             node.residual = None
-        rules, meta, variadic = prim.rule, node.meta, prim.variadic
-        for i, parent in enumerate(node.parents):
+        rules, meta = prim.rule, node.meta
+        # Most rules take one or two saved values: a call with them spelled out costs
+        # less than one with ``*args`` (no argument tuple built per call).
+        arity = -1 if prim.variadic else len(args)
+        for i, parent in enumerate(parents):
             if parent is None or (wanted is not None and parent not in wanted):
                 continue
-            m = rules(ns, i, out, *args) if variadic else rules[i](ns, out, *args)
+            if arity == 2:
+                m = rules[i](ns, out, args[0], args[1])
+            elif arity == 1:
+                m = rules[i](ns, out, args[0])
+            elif arity < 0:
+                m = rules(ns, i, out, *args)
+            else:
+                m = rules[i](ns, out, *args)
             if m is None:
                 continue
             if m is IDENTITY:
@@ -320,6 +359,8 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
             prev = get(parent)
             if prev is None:
                 cts[parent] = g
+                if type(parent) is Node:
+                    heappush(heap, (-parent.seq, parent))
             elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
                   and prev.shape == g.shape and prev.dtype == g.dtype):
                 prev += g  # a large sum this pass made (nobody else sees it): in place
@@ -328,7 +369,7 @@ def _reverse_pass(order, cts, ns, create_graph, retain_graph, needed, wanted, ca
                 if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
                     owned[parent] = id(prev)
         if not retain_graph:
-            node.parents = node.saved = node.out = None
+            node.ps = node.p0 = node.p1 = node.saved = node.out = None
 
 
 def _unpack_saved(node, create_graph):
@@ -339,14 +380,14 @@ def _unpack_saved(node, create_graph):
     With ``create_graph`` every value is handed over as a tensor connected to
     the tape, so the derivative is recorded as a function of the inputs.
     """
-    saved, versions = node.saved, node.versions
+    saved, versions, parents = node.saved, node.versions, node.parents
     args = list(saved)
     for i, v in enumerate(versions or ()):
         s = saved[i]
         if type(s) is Packed:  # saved_tensors_hooks: restored for this use only
             s = args[i] = s.unpack()
             if saved[i].counter is not None:  # it was a tensor (a leaf, a view, a constant)
-                now, parent = saved[i].counter[0], node.parents[i]
+                now, parent = saved[i].counter[0], parents[i]
                 if now != v:
                     raise RuntimeError(_modified_message(node, f"input {i}", s, now, v))
                 if create_graph:
@@ -357,8 +398,8 @@ def _unpack_saved(node, create_graph):
             if type(s) in TENSOR_TYPES:
                 if not create_graph:
                     args[i] = s._data
-            elif create_graph and type(node.parents[i]) is Node and type(s) is np.ndarray:
-                args[i] = _wrap(s, node.parents[i], True)
+            elif create_graph and type(parents[i]) is Node and type(s) is np.ndarray:
+                args[i] = _wrap(s, parents[i], True)
             continue
         if type(s) in TENSOR_TYPES:
             now = 0 if s._vc is None else s._vc[0]
@@ -366,7 +407,7 @@ def _unpack_saved(node, create_graph):
             if not create_graph:
                 args[i] = data
         else:
-            producer = node.parents[i]
+            producer = parents[i]
             now, data = producer.mods, s
             if create_graph:
                 args[i] = _wrap(s, producer, True)

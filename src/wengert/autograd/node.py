@@ -12,6 +12,19 @@ import itertools
 
 _next_seq = itertools.count().__next__
 
+last_change = [-1]
+"""``[seq]``: a sequence number taken at the latest in-place change of any tensor
+(``bump_version``). A node whose ``seq`` is larger was recorded after every change
+so far, so none of its saved values can have changed: the engine skips their checks."""
+
+
+class TensorVersions(tuple):
+    """``Node.versions`` when some saved value is a tensor (a leaf, a view or a constant)
+    rather than a raw array: the engine must unwrap it and check its version counter
+    even when nothing changed in place since the node was recorded."""
+
+    __slots__ = ()
+
 
 class Node:
     """A recorded primitive application (PyTorch calls it ``grad_fn``).
@@ -21,14 +34,22 @@ class Node:
         parents: one edge per input: the input's ``Node``, the input tensor
             itself when it is a leaf that requires grad, or ``None`` when no
             gradient flows there. ``None`` for the whole tuple once the node
-            has been freed by a backward pass.
+            has been freed by a backward pass. Stored inline for one and two
+            inputs (see ``p0``), so this is a property.
+        p0, p1, ps: the storage of ``parents``. For a node of one or two inputs
+            (nearly all of a program's), ``ps`` is 1 or 2 and the edges are
+            ``p0`` and ``p1``; otherwise ``ps`` is the tuple of edges. ``None``
+            once freed. A tuple per node would double the objects a long tape
+            keeps alive, and the cyclic garbage collector walks every one of
+            them in each full collection (half of a 100,000-op chain's time).
         saved: what the rule needs, per input: its value when the rule needs
             it (the raw array for a tensor computed on the tape, the tensor
             itself for a leaf, a view or a constant tensor), an ``ArraySpec``
             when only its shape and dtype are needed, else ``None``.
         versions: per saved value, the version it had when saved (checked by
             the engine: a value changed in place since then is refused); for a
-            raw array that is its producer's ``mods`` count.
+            raw array that is its producer's ``mods`` count. A ``TensorVersions``
+            when a saved value is a tensor; ``None`` when nothing needs a check.
         out: the output array when the rule needs it, else ``None``.
         mods: how many times this node's output (or a view of it) was changed
             in place; a saved output is valid only while it is 0.
@@ -43,7 +64,7 @@ class Node:
     """
 
     __slots__ = (
-        "prim", "parents", "saved", "versions", "params", "out", "mods",
+        "prim", "p0", "p1", "ps", "saved", "versions", "params", "out", "mods",
         "meta", "seq", "hooks", "out_fw", "residual", "__weakref__",
     )
 
@@ -60,6 +81,21 @@ class Node:
         self.hooks = None
         self.out_fw = None
         self.residual = None
+
+    @property
+    def parents(self):
+        ps = self.ps
+        if type(ps) is int:
+            return (self.p0,) if ps == 1 else (self.p0, self.p1)
+        return ps
+
+    @parents.setter
+    def parents(self, parents):
+        n = None if parents is None else len(parents)
+        if n == 1 or n == 2:
+            self.ps, self.p0, self.p1 = n, parents[0], parents[-1] if n == 2 else None
+        else:
+            self.ps, self.p0, self.p1 = None if parents is None else tuple(parents), None, None
 
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:
