@@ -235,3 +235,11 @@ def test_bad_backward_results_and_in_place_changes_are_errors():
 def test_no_input_requires_grad_returns_forward_result():
     out = SinCube.apply(t64(X, False), t64(Y, False))
     assert not out.requires_grad and out.grad_fn is None
+
+
+def test_grad_fn_names_keep_the_class_name():
+    x = wg.tensor([0.5], requires_grad=True)
+    assert Exp.apply(x).grad_fn.name() == "ExpBackward"
+    assert SinCube.apply(x, x).grad_fn.name() == "SinCubeBackward"
+    assert (x * 2).grad_fn.name() == "MulBackward"
+    assert wg.logsumexp(x, 0).grad_fn.name() == "LogsumexpBackward"

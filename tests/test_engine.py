@@ -348,3 +348,14 @@ def test_mixed_precision_gradient_takes_the_leaf_dtype():
     (x * y).sum().backward()
     assert x.grad.dtype == wg.float32 and y.grad.dtype == wg.float64
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 4.0])
+
+
+def test_a_view_primitive_of_a_raw_constant_is_a_plain_tensor():
+    # rules call ``ns.getitem`` / ``ns.reshape`` on raw constants when they record
+    from wengert._primitive import DIFF
+
+    a = np.arange(6.0)
+    v = DIFF.getitem(a, slice(1, 3))
+    assert isinstance(v, wg.Tensor) and v._base is None
+    np.testing.assert_array_equal(v.numpy(), a[1:3])
+    assert DIFF.reshape(a, (2, 3)).shape == (2, 3)

@@ -160,8 +160,8 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     if record:
         return _record(prim, args, arrays, params, out, residual)
     result = _wrap(out)
-    if prim.view and shares_memory(out, arrays[0]):
-        make_view(result, args[0])
+    if prim.view and type(args[0]) in TENSOR_TYPES and shares_memory(out, arrays[0]):
+        make_view(result, args[0])  # (a view of a raw constant is a plain new tensor)
     if OBSERVERS:
         _notify(prim, None, result, args)
     return result
@@ -204,7 +204,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
             saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
             versions.append(None)
     result = _wrap(out, None, True)
-    if prim.view and shares_memory(out, arrays[0]):
+    if prim.view and type(args[0]) in TENSOR_TYPES and shares_memory(out, arrays[0]):
         make_view(result, args[0])
     if any_value:
         versions = (TensorVersions if any(type(v) in TENSOR_TYPES for v in saved)

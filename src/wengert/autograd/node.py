@@ -99,7 +99,10 @@ class Node:
 
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:
-        return f"{self.prim.name.title().replace('_', '')}Backward"
+        # snake_case primitive names become CamelCase; a custom Function's class name
+        # (already CamelCase) is kept as it is
+        words = self.prim.name.split("_")
+        return "".join(w if w != w.lower() else w.title() for w in words) + "Backward"
 
     @property
     def next_functions(self) -> tuple:

@@ -68,17 +68,22 @@ class Tape:
         reached = set(inputs)
         nodes, seen = [], set()
         stack = [o._node for o in outputs if o._node is not None]
+        edges = {}  # node -> its parents (``Node.parents`` builds a tuple on each read)
         while stack:
             node = stack.pop()
-            if node in seen or node.parents is None:
+            if node in seen:
+                continue
+            parents = node.parents
+            if parents is None:
                 continue
             seen.add(node)
             nodes.append(node)
-            stack.extend(p for p in node.parents if type(p) is Node and p not in seen)
+            edges[node] = parents
+            stack.extend(p for p in parents if type(p) is Node and p not in seen)
         nodes.sort(key=lambda n: n.seq)
         self.order = []
         for node in nodes:  # keep only entries that depend on an input
-            if any(p is not None and p in reached for p in node.parents):
+            if any(p is not None and p in reached for p in edges[node]):
                 reached.add(node)
                 self.order.append(node)
         self.reached = reached

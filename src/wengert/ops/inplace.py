@@ -90,7 +90,9 @@ def _snapshot_saved(node, target):
             copy._fw = target._fw
         node.saved = tuple(copy if h else s for s, h in zip(saved, hit))
         # A private copy cannot change: nothing to check.
-        node.versions = tuple(None if h else v for v, h in zip(node.versions, hit))
+        # (keep the tuple's type: it tells the engine how to unwrap the saved values)
+        node.versions = type(node.versions)(
+            None if h else v for v, h in zip(node.versions, hit))
 
 
 def _move_retain_hook(target, node):
