@@ -298,7 +298,7 @@ case("(2,5)", lambda c: _ScaledThen(c(_LS), _LcseVjp(c(_LX), c(_LY + 0.5), 1)), 
 
 def _nn_maps():
     from wengert.nn.functional.cross_entropy import CrossEntropyMap, cross_entropy_params
-    from wengert.nn.functional.linear import _WeightMap
+    from wengert.nn.functional.linear import _BiasMap, _InputMap, _WeightMap
     from wengert.nn.functional.softmax import LogSoftmaxJacobian, SoftmaxJacobian
 
     p = np.array([[0.25, 0.5, 0.25], [0.125, 0.125, 0.75]])
@@ -308,6 +308,11 @@ def _nn_maps():
     for x in (dyadic((3, 4)), dyadic((2, 4, 3))):
         case(f"x{fmt(x.shape)}-w(5,{x.shape[-1]})", lambda c, x=x: _WeightMap(c(x)),
              (5, x.shape[-1]))
+        w = dyadic((5, x.shape[-1]))
+        case(f"w(5,{x.shape[-1]})-x{fmt(x.shape)}", lambda c, w=w: _InputMap(c(w)), x.shape)
+    for out_shape in ((3, 5), (2, 4, 5), (5,)):
+        case(f"b(5,)-out{fmt(out_shape)}", lambda c, o=out_shape: _BiasMap((5,), o), (5,))
+    case("b(1,)-out(3,5)", lambda c: _BiasMap((1,), (3, 5)), (1,))
     e = np.exp(dyadic((3, 4)))
     for reduction in ("mean", "sum", "none"):
         for smoothing, weight in [(0.0, None), (0.25, np.array([1.0, 0.5, 2.0, 1.5]))]:

@@ -10,7 +10,7 @@ from wengert import optim
 
 torch = pytest.importorskip("torch")
 
-SHAPES = [(3, 4), (4,), ()]
+SHAPES = [(3, 4), (4,), (), (70, 500)]  # (70, 500): updated in two pieces
 
 
 def gradient(p: np.ndarray) -> np.ndarray:
@@ -59,6 +59,44 @@ CONFIGS = [
 def test_optimizer_matches_pytorch(name, kwargs):
     run_both(lambda ps: getattr(optim, name)(ps, **kwargs),
              lambda ps: getattr(torch.optim, name)(ps, **kwargs))
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CONFIGS,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(CONFIGS)])
+def test_updates_in_pieces_equal_whole_updates(name, kwargs, monkeypatch):
+    """Updates run in place on pieces of the arrays (scratch that stays in cache): any
+    piece size gives the bits of one piece, for contiguous and strided parameters."""
+    from wengert.optim import optimizer
+
+    rng = np.random.default_rng(2)
+    init = [rng.standard_normal(s).astype(np.float32) for s in [(37, 29), (5,), ()]]
+    init.append(rng.standard_normal((29, 37)).astype(np.float32).T)  # not C-contiguous
+    results = []
+    for piece_bytes in (1 << 30, 64, 100):  # one piece; 16 floats; 25 floats
+        monkeypatch.setattr(optimizer, "PIECE_BYTES", piece_bytes)
+        ps = [wg.from_numpy(a.copy(order="K")).requires_grad_() for a in init]
+        opt = getattr(optim, name)(ps, **kwargs)
+        for _ in range(4):
+            for p in ps:
+                p.grad = wg.tensor(gradient(p.detach().numpy()))
+            opt.step()
+        results.append([p.detach().numpy() for p in ps]
+                       + [np.asarray(v) for p in ps for v in opt.state.get(p, {}).values()])
+    assert not ps[-1].detach().numpy().flags.c_contiguous
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_step_counts_as_an_in_place_change():
+    """A parameter updated by step() has a new version: a graph that saved the old value
+    refuses to backward (as in PyTorch), instead of using the new one silently."""
+    w = wg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()  # saves w
+    w.grad = wg.ones(2)
+    optim.SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        loss.backward()
 
 
 @pytest.mark.parametrize("line_search", [None, "strong_wolfe"])

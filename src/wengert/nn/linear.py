@@ -8,6 +8,7 @@ import math
 from .. import _creation
 from ..ops.shape import flatten
 from . import init
+from .functional import bilinear, linear
 from .module import Module
 from .parameter import Parameter
 
@@ -64,8 +65,6 @@ class Linear(Module):
         _reset(self.weight, self.bias)
 
     def forward(self, input):  # noqa: A002 - PyTorch's argument name
-        from .functional import linear
-
         return linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -95,8 +94,6 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x1, x2):
-        from .functional import bilinear
-
         return bilinear(x1, x2, self.weight, self.bias)
 
     def extra_repr(self) -> str:

@@ -1,5 +1,11 @@
 """The first-order optimizers, each exactly PyTorch's update rule (its default,
-single-tensor form), computed in place on the parameters' arrays."""
+single-tensor form), computed in place on the parameters' arrays.
+
+Each update is a kernel run by ``Optimizer._in_place`` on pieces of the parameter,
+its gradient and its state: every arithmetic step writes into the pieces or into
+scratch (``out=``), in the order the formula in the comment next to it reads, so
+no array the size of a parameter is allocated after the first step.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,15 @@ from .optimizer import Optimizer
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
 
-def _decayed(grad, param, weight_decay):
-    """L2 regularization folded into the gradient (not AdamW's decoupled decay)."""
-    return grad + weight_decay * param if weight_decay else grad
+def _grad(g, p, s, t, maximize, weight_decay):
+    """The gradient an update reads: ``-g`` if maximizing, plus the L2 term ``wd * p``
+    (not AdamW's decoupled decay); written into scratch ``s`` (``t``: more scratch)
+    unless it is ``g`` itself."""
+    if maximize:
+        g = np.negative(g, out=s)
+    if weight_decay:
+        g = np.add(g, np.multiply(p, weight_decay, out=t), out=s)
+    return g
 
 
 def _check(optimizer, group, **ranges):
@@ -51,18 +63,37 @@ class SGD(Optimizer):
 
     def _update(self, group, params, grads):
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        nesterov, maximize = group["nesterov"], group["maximize"]
+        weight_decay = group["weight_decay"]
+        if not momentum:
+            def kernel(p, g, s, t):
+                if maximize or weight_decay:
+                    g = _grad(g, p, s, t, maximize, weight_decay)
+                np.subtract(p, np.multiply(g, lr, out=s), out=p)  # p -= lr * g
+
+            for p, g in zip(params, grads):
+                self._in_place(kernel, [p._data, g])
+            return
         for p, g in zip(params, grads):
-            g = _decayed(g, p._data, group["weight_decay"])
-            if momentum:
-                state = self.state.setdefault(p, {})
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = np.array(g, dtype=p.dtype, copy=True)
+            state = self.state.setdefault(p, {})
+            first = state.get("momentum_buffer") is None
+            if first:
+                state["momentum_buffer"] = np.empty_like(p._data)
+
+            def kernel(p, g, buf, s, t, first=first):
+                g = _grad(g, p, s, t, maximize, weight_decay)
+                if first:
+                    np.copyto(buf, g)  # buf = clone(g)
+                else:  # buf = momentum * buf + (1 - dampening) * g
+                    np.multiply(buf, momentum, out=buf)
+                    np.add(buf, np.multiply(g, 1 - dampening, out=t), out=buf)
+                if nesterov:  # g = g + momentum * buf
+                    g = np.add(g, np.multiply(buf, momentum, out=t), out=s)
                 else:
-                    buf *= momentum
-                    buf += (1 - dampening) * g
-                g = g + momentum * buf if group["nesterov"] else buf
-            p._data -= lr * g
+                    g = buf
+                np.subtract(p, np.multiply(g, lr, out=t), out=p)  # p -= lr * g
+
+            self._in_place(kernel, [p._data, g, state["momentum_buffer"]])
 
 
 class Adam(Optimizer):
@@ -82,29 +113,41 @@ class Adam(Optimizer):
 
     def _update(self, group, params, grads):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        maximize, weight_decay, amsgrad = group["maximize"], group["weight_decay"], group["amsgrad"]
+        decoupled = self.decoupled and weight_decay
         for p, g in zip(params, grads):
-            if self.decoupled:
-                p._data *= 1 - lr * group["weight_decay"]
-            else:
-                g = _decayed(g, p._data, group["weight_decay"])
             state = self.state.setdefault(p, {})
             if not state:
                 state["step"] = 0.0
                 state["exp_avg"] = np.zeros_like(p._data)
                 state["exp_avg_sq"] = np.zeros_like(p._data)
-                if group["amsgrad"]:
+                if amsgrad:
                     state["max_exp_avg_sq"] = np.zeros_like(p._data)
             state["step"] += 1
-            m, v, step = state["exp_avg"], state["exp_avg_sq"], state["step"]
-            m += (1 - beta1) * (g - m)  # PyTorch's lerp
-            v *= beta2
-            v += (1 - beta2) * g * g
-            if group["amsgrad"]:
-                np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-                v = state["max_exp_avg_sq"]
+            step = state["step"]
             bias1, bias2_sqrt = 1 - beta1**step, math.sqrt(1 - beta2**step)
-            denom = np.sqrt(v) / bias2_sqrt + eps
-            p._data -= (lr / bias1) * m / denom
+            arrays = [p._data, g, state["exp_avg"], state["exp_avg_sq"]]
+            if amsgrad:
+                arrays.append(state["max_exp_avg_sq"])
+
+            def kernel(p, g, m, v, *rest, bias1=bias1, bias2_sqrt=bias2_sqrt):
+                *v_max, s, t = rest
+                if decoupled:  # AdamW: p *= 1 - lr * wd, before anything reads p
+                    np.multiply(p, 1 - lr * weight_decay, out=p)
+                g = _grad(g, p, s, t, maximize, 0 if decoupled else weight_decay)
+                # m += (1 - beta1) * (g - m): PyTorch's lerp
+                np.add(m, np.multiply(np.subtract(g, m, out=t), 1 - beta1, out=t), out=m)
+                np.multiply(v, beta2, out=v)  # v = beta2 * v + (1 - beta2) * g * g
+                np.add(v, np.multiply(np.multiply(g, 1 - beta2, out=t), g, out=t), out=v)
+                if v_max:
+                    v = np.maximum(v_max[0], v, out=v_max[0])
+                # denom = sqrt(v) / sqrt(1 - beta2^step) + eps
+                denom = np.add(np.divide(np.sqrt(v, out=t), bias2_sqrt, out=t), eps, out=t)
+                # p -= (lr / (1 - beta1^step)) * m / denom
+                step = np.divide(np.multiply(m, lr / bias1, out=s), denom, out=s)
+                np.subtract(p, step, out=p)
+
+            self._in_place(kernel, arrays)
 
 
 class AdamW(Adam):
@@ -133,33 +176,49 @@ class RMSprop(Optimizer):
 
     def _update(self, group, params, grads):
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        maximize, weight_decay = group["maximize"], group["weight_decay"]
+        centered = group["centered"]
         for p, g in zip(params, grads):
-            g = _decayed(g, p._data, group["weight_decay"])
             state = self.state.setdefault(p, {})
             if not state:
                 state["step"] = 0.0
                 state["square_avg"] = np.zeros_like(p._data)
                 if momentum > 0:
                     state["momentum_buffer"] = np.zeros_like(p._data)
-                if group["centered"]:
+                if centered:
                     state["grad_avg"] = np.zeros_like(p._data)
             state["step"] += 1
-            square_avg = state["square_avg"]
-            square_avg *= alpha
-            square_avg += (1 - alpha) * g * g
-            if group["centered"]:
-                grad_avg = state["grad_avg"]
-                grad_avg += (1 - alpha) * (g - grad_avg)
-                avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
-            else:
-                avg = np.sqrt(square_avg) + eps
+            arrays = [p._data, g, state["square_avg"]]
             if momentum > 0:
-                buf = state["momentum_buffer"]
-                buf *= momentum
-                buf += g / avg
-                p._data -= lr * buf
-            else:
-                p._data -= lr * g / avg
+                arrays.append(state["momentum_buffer"])
+            if centered:
+                arrays.append(state["grad_avg"])
+
+            def kernel(p, g, square_avg, *rest):
+                buf = rest[0] if momentum > 0 else None
+                grad_avg = rest[-3] if centered else None
+                s, t = rest[-2:]
+                g = _grad(g, p, s, t, maximize, weight_decay)
+                # square_avg = alpha * square_avg + (1 - alpha) * g * g
+                np.multiply(square_avg, alpha, out=square_avg)
+                np.add(square_avg, np.multiply(np.multiply(g, 1 - alpha, out=t), g, out=t),
+                       out=square_avg)
+                if centered:  # grad_avg += (1 - alpha) * (g - grad_avg)
+                    np.add(grad_avg, np.multiply(np.subtract(g, grad_avg, out=t), 1 - alpha,
+                                                 out=t), out=grad_avg)
+                    # avg = sqrt(square_avg - grad_avg * grad_avg) + eps
+                    var = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=t), out=t)
+                    avg = np.add(np.sqrt(var, out=t), eps, out=t)
+                else:  # avg = sqrt(square_avg) + eps
+                    avg = np.add(np.sqrt(square_avg, out=t), eps, out=t)
+                if buf is not None:  # buf = momentum * buf + g / avg; p -= lr * buf
+                    np.multiply(buf, momentum, out=buf)
+                    np.add(buf, np.divide(g, avg, out=t), out=buf)
+                    np.subtract(p, np.multiply(buf, lr, out=t), out=p)
+                else:  # p -= lr * g / avg
+                    np.subtract(p, np.divide(np.multiply(g, lr, out=s), avg, out=s), out=p)
+
+            self._in_place(kernel, arrays)
 
 
 class Adagrad(Optimizer):
@@ -182,10 +241,17 @@ class Adagrad(Optimizer):
                initial_accumulator_value=(0, math.inf), eps=(0, math.inf))
 
     def _update(self, group, params, grads):
+        maximize, weight_decay, eps = group["maximize"], group["weight_decay"], group["eps"]
         for p, g in zip(params, grads):
-            g = _decayed(g, p._data, group["weight_decay"])
             state = self.state[p]
             state["step"] += 1
             clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-            state["sum"] += g * g
-            p._data -= clr * g / (np.sqrt(state["sum"]) + group["eps"])
+
+            def kernel(p, g, total, s, t, clr=clr):
+                g = _grad(g, p, s, t, maximize, weight_decay)
+                np.add(total, np.multiply(g, g, out=t), out=total)  # sum += g * g
+                # p -= clr * g / (sqrt(sum) + eps)
+                denom = np.add(np.sqrt(total, out=t), eps, out=t)
+                np.subtract(p, np.divide(np.multiply(g, clr, out=s), denom, out=s), out=p)
+
+            self._in_place(kernel, [p._data, g, state["sum"]])

@@ -1,9 +1,15 @@
 """``Optimizer``: parameter groups, per-parameter state, ``zero_grad`` and state dicts.
 
-Subclasses implement ``_update(group, params_with_grads)``; the base class
-walks the groups, handles ``maximize`` and the closure, and bumps each updated
-parameter's version counter (so a stale saved value is caught, as after any
-in-place change).
+Subclasses implement ``_update(group, params, grads)``; the base class walks the
+groups and the closure, and bumps each updated parameter's version counter (so a
+graph that saved the old value refuses to backward, as after any in-place change).
+
+Updates run in place, piece by piece (``Optimizer._in_place``): an update written
+``p -= lr * g`` allocates a temporary the size of the parameter for every
+arithmetic step, then streams it through memory again; the same arithmetic on
+pieces of a few hundred KiB writes its temporaries into small scratch buffers that
+stay in cache, allocates nothing, and gives the same bits (the same operations,
+in the same order, on the same values).
 """
 
 from __future__ import annotations
@@ -13,8 +19,16 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from .._primitive import _as_array_data
 from .._tensor import TENSOR_TYPES, Tensor, bump_version
 from ..autograd.grad_mode import enable_grad, no_grad
+
+ndarray = np.ndarray
+
+PIECE_BYTES = 1 << 18
+"""Bytes of a parameter that one pass of an in-place update works on: the pieces of
+the parameter, its gradient and its state, and the scratch buffers (at most about
+eight of them at once) then fit in a core's L2 cache (1 MiB on current x86 cores)."""
 
 
 class Optimizer:
@@ -24,6 +38,8 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict = {}  # parameter -> {name: array or number}
+        # dtype -> two scratch buffers of PIECE_BYTES; (shape, dtype) -> views of them
+        self._scratch: dict = {}
         if type(params) in TENSOR_TYPES:
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or "
                             "of dicts, got a single Tensor (wrap it in a list)")
@@ -64,13 +80,15 @@ class Optimizer:
                              "(must be >= 0)")
 
     def zero_grad(self, set_to_none: bool = True) -> None:
+        """Drop every gradient (``set_to_none``, the default, as in PyTorch: the next
+        backward stores its result instead of adding it to zeros) or zero it in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
+                if p._grad is not None:
                     if set_to_none:
-                        p.grad = None
+                        p._grad = None
                     else:
-                        p.grad._data[...] = 0
+                        p._grad._data[...] = 0
 
     @no_grad()
     def step(self, closure: Callable | None = None):
@@ -80,15 +98,60 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            live = [p for p in group["params"] if p.grad is not None]
-            grads = [-p.grad._data if group.get("maximize") else p.grad._data for p in live]
-            self._update(group, live, grads)
+            live = [p for p in group["params"] if p._grad is not None]
+            for p in live:
+                if type(p._data) is not ndarray:  # a NumPy scalar can't change in place
+                    _as_array_data(p)
+            self._update(group, live, [p._grad._data for p in live])
             for p in live:
                 bump_version(p)
         return loss
 
     def _update(self, group: dict, params: list[Tensor], grads: list[np.ndarray]) -> None:
+        """Update ``params`` in place from their gradients ``grads`` (``maximize`` not yet
+        applied: ``ascent_grad`` does that where the update reads the gradient)."""
         raise NotImplementedError
+
+    def _in_place(self, kernel: Callable, arrays: list) -> None:
+        """``kernel(*pieces, s, t)``: an elementwise update of ``arrays`` (the parameter's
+        data first, then arrays of its shape and dtype: its gradient, its state), run on
+        matching pieces of them with two scratch arrays ``s``, ``t`` of the pieces' shape.
+
+        The kernel writes its results into the pieces and the scratch (``out=``); being
+        elementwise, it gives piece by piece the bits it would give on the whole
+        arrays. Arrays that are not C-contiguous arrays of one dtype are updated
+        whole, with freshly allocated scratch.
+        """
+        p = arrays[0]
+        dtype = p.dtype
+        for a in arrays:
+            if (type(a) is not ndarray or (a.dtype is not dtype and a.dtype != dtype)
+                    or not a.flags.c_contiguous):
+                kernel(*arrays, np.empty(p.shape, dtype), np.empty(p.shape, dtype))
+                return
+        if p.nbytes <= PIECE_BYTES:  # one piece: the arrays themselves, scratch of their shape
+            scratch = self._scratch.get((p.shape, dtype))
+            if scratch is None:
+                scratch = self._scratch[(p.shape, dtype)] = [
+                    b[:p.size].reshape(p.shape) for b in self._scratch_buffers(dtype)]
+            kernel(*arrays, *scratch)
+            return
+        n, size = p.size, PIECE_BYTES // dtype.itemsize
+        flat = [a.reshape(n) for a in arrays]
+        s, t = self._scratch_buffers(dtype)
+        for start in range(0, n, size):
+            stop = min(start + size, n)
+            if stop - start < size:
+                s, t = s[:stop - start], t[:stop - start]
+            kernel(*[a[start:stop] for a in flat], s, t)
+
+    def _scratch_buffers(self, dtype) -> list:
+        """The two scratch buffers of ``PIECE_BYTES`` of ``dtype`` (allocated once)."""
+        buffers = self._scratch.get(dtype)
+        if buffers is None:
+            size = max(1, PIECE_BYTES // dtype.itemsize)
+            buffers = self._scratch[dtype] = [np.empty(size, dtype), np.empty(size, dtype)]
+        return buffers
 
     # -- state dicts ------------------------------------------------------------------
 
