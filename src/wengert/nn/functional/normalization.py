@@ -137,18 +137,27 @@ class BatchStats:
 
 class BatchNormResidual:
     """The centred input ``d = x - mean`` and ``rstd = (var + eps)**-0.5`` (kept dims),
-    and the cotangent sums that one backward pass shares between the inputs' maps."""
+    and the cotangent sums that one backward pass shares between the inputs' maps.
 
-    __slots__ = ("d", "rstd", "ct", "sums")
+    ``owned``: ``d`` is a private array used by one reverse pass (the forward's residual
+    or a recomputation), so the input's map may build its gradient in ``d`` and in the
+    scratch product ``ct * d`` (the weight's and bias's maps need only the sums). Every
+    array allocated in a CNN's backward pass costs page faults, more than the arithmetic.
+    """
 
-    def __init__(self, d, rstd):
+    __slots__ = ("d", "rstd", "ct", "sums", "owned", "scratch")
+
+    def __init__(self, d, rstd, owned=False):
         self.d, self.rstd, self.ct, self.sums = d, rstd, None, None
+        self.owned, self.scratch = owned, None
 
     def sums_of(self, ns, ct):
         """``(sum(ct), sum(ct * d))`` per channel (kept dims), once per cotangent."""
         if self.ct is not ct:
             if ns is FAST:
-                self.sums = (_channel_sums(ct), _channel_sums(ct * self.d))
+                p = ct * self.d
+                self.sums = (_channel_sums(ct), _channel_sums(p))
+                self.scratch = p if self.owned else None
             else:
                 axes = (0, *range(2, ct.ndim))
                 self.sums = (ns.sum(ct, axes, True), ns.sum(ct * self.d, axes, True))
@@ -176,7 +185,7 @@ def _batch_norm_and_residual(x, weight, bias, eps, stats):
                  out=y)
     if bias is not None:
         _channelwise(np.add, y, bias.reshape(rstd.shape), out=y)
-    return y, BatchNormResidual(d, rstd)
+    return y, BatchNormResidual(d, rstd, owned=True)
 
 
 def _recomputed(ns, x, eps):
@@ -240,9 +249,15 @@ class BatchNormMap(LinearMap):
         c = a * s1 / -m
         if ns is not FAST:
             return t * a + res.d * b + c
-        out = _channelwise(np.multiply, res.d, b)
+        if res.owned and res.scratch is not None and res.ct is t:
+            out, scratch = res.d, res.scratch
+            res.d = res.scratch = None  # consumed: a second use would fail, not mislead
+            res.owned = False
+        else:
+            out, scratch = None, None
+        out = _channelwise(np.multiply, res.d if out is None else out, b, out=out)
         _channelwise(np.add, out, c, out=out)
-        out += _channelwise(np.multiply, t, a)
+        out += _channelwise(np.multiply, t, a, out=scratch)
         return out
 
 
@@ -374,6 +389,19 @@ def _batch_standardize(x, weight, bias, eps, shape, op):
     return y, stats.mean, stats.var
 
 
+def _instance_standardize(x, eps):
+    """``(y, mean, var)``: each ``x[i, j]`` standardized over its own dims 2, ... (the
+    statistics as ``(N, C)`` arrays): the ``batch_norm`` primitive on ``x`` seen as one
+    sample of ``N * C`` channels."""
+    n, c = x.shape[:2]
+    if x.numel() == 0:
+        y, mean, var = _standardize(x, tuple(range(2, x.ndim)), eps)
+        return y, mean._data.reshape(n, c), var._data.reshape(n, c)
+    stats = BatchStats()
+    y = bind(batch_norm_p, (x.reshape(1, n * c, *x.shape[2:]), None, None), (eps, stats))
+    return y.reshape(x.shape), stats.mean.reshape(n, c), stats.var.reshape(n, c)
+
+
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,  # noqa: A002
                   use_input_stats=True, momentum=0.1, eps=1e-5) -> Tensor:
     """Standardize each channel of each sample over its spatial dims (dims 2, ...).
@@ -389,18 +417,17 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     c, shape = _channels("instance_norm", x, minimum=3)
     if not use_input_stats:
         return batch_norm(x, running_mean, running_var, weight, bias, False, momentum, eps)
-    axes = tuple(range(2, x.ndim))
     n = int(np.prod(x.shape[2:]))
     if n <= 1:
         raise ValueError(f"instance_norm: expected more than 1 spatial element per channel, "
                          f"got input of shape {x.shape}")
-    y, mean, var = _standardize(x, axes, eps)
+    y, mean, var = _instance_standardize(x, eps)
     if running_mean is not None:
         _running("instance_norm", running_mean, "running_mean", c, x)
-        _update(running_mean, mean._data.mean(0), momentum, "instance_norm", "running_mean")
+        _update(running_mean, mean.mean(0), momentum, "instance_norm", "running_mean")
     if running_var is not None:
         _running("instance_norm", running_var, "running_var", c, x)
-        _update(running_var, var._data.mean(0) * (n / (n - 1)), momentum, "instance_norm",
+        _update(running_var, var.mean(0) * (n / (n - 1)), momentum, "instance_norm",
                 "running_var")
     return _affine(y, weight, bias, shape, "instance_norm")
 
@@ -418,6 +445,5 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5) -> Tensor:  
     if num_groups <= 0 or c % num_groups:
         raise ValueError(f"group_norm: the number of channels {c} (dim 1 of the input of shape "
                          f"{x.shape}) must be divisible by num_groups={num_groups}")
-    grouped = x.reshape(x.shape[0], num_groups, -1)
-    y = _standardize(grouped, (2,), eps)[0].reshape(x.shape)
+    y = _instance_standardize(x.reshape(x.shape[0], num_groups, -1), eps)[0].reshape(x.shape)
     return _affine(y, weight, bias, shape, "group_norm")
