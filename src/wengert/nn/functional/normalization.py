@@ -154,14 +154,9 @@ class BatchNormResidual:
     def sums_of(self, ns, ct):
         """``(sum(ct), sum(ct * d))`` per channel (kept dims), once per cotangent."""
         if self.ct is not ct:
-            if ns is FAST:
-                p = ct * self.d
-                self.sums = (_channel_sums(ct), _channel_sums(p))
-                self.scratch = p if self.owned else None
-            else:
-                axes = (0, *range(2, ct.ndim))
-                self.sums = (ns.sum(ct, axes, True), ns.sum(ct * self.d, axes, True))
-            self.ct = ct
+            s1, s2, p = _sums(ns, ct, self.d)
+            self.sums, self.ct = (s1, s2), ct
+            self.scratch = p if self.owned and ns is FAST else None
         return self.sums
 
 
@@ -230,7 +225,7 @@ class BatchNormMap(LinearMap):
             return ns.broadcast_to(ns.reshape(t, res.rstd.shape), res.d.shape)
         if self.which == 1:
             return res.d * (ns.reshape(t, res.rstd.shape) * res.rstd)
-        s1, s2 = _sums(ns, t, res.d)
+        s1, s2, _ = _sums(ns, t, res.d)
         return self._pulled(ns, t, s1, s2)
 
     def transpose(self, ns, ct):
@@ -267,10 +262,12 @@ def _per_channel(shape):
 
 
 def _sums(ns, t, d):
+    """``(sum(t), sum(t * d), t * d)``, the sums per channel (kept dims)."""
+    p = t * d
     if ns is FAST:
-        return _channel_sums(t), _channel_sums(t * d)
+        return _channel_sums(t), _channel_sums(p), p
     axes = (0, *range(2, t.ndim))
-    return ns.sum(t, axes, True), ns.sum(t * d, axes, True)
+    return ns.sum(t, axes, True), ns.sum(p, axes, True), p
 
 
 def _batch_norm_rule(which):
