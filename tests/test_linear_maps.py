@@ -350,6 +350,23 @@ def _recurrent_maps():
 
 
 _recurrent_maps()
+
+
+def _batch_norm_maps():
+    from wengert.nn.functional.normalization import BatchNormMap, BatchNormResidual
+
+    for shape in ((4, 3), (2, 3, 2, 2)):
+        kept = (1, shape[1]) + (1,) * (len(shape) - 2)
+        d, rstd, w = dyadic(shape), nonzero(kept), nonzero((shape[1],))
+        for which, in_shape in ((0, shape), (1, (shape[1],)), (2, (shape[1],))):
+            for weighted in (True, False) if which == 0 else (False,):
+                case(f"{'xwb'[which]}-{fmt(shape)}{'-w' if weighted else ''}",
+                     lambda c, which=which, d=d, rstd=rstd, w=w, weighted=weighted:
+                     BatchNormMap(which, BatchNormResidual(c(d), c(rstd)),
+                                  c(w) if weighted else None), in_shape)
+
+
+_batch_norm_maps()
 # convolution: operand ``slot`` perturbed, ``fixed_slot`` held (0: input, 1: weight, 2: output)
 _CONV = Geometry((2, 4, 5, 4), (6, 2, 3, 2), (2, 1), ((1, 0), (1, 1)), (1, 2), 2)
 _CONV_SHAPES = (_CONV.x_shape, _CONV.w_shape, _CONV.y_shape)
