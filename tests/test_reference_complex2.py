@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _complex_reference import Generator, run  # (tests/_complex_reference.py)
 
 import wengert as wg
 from wengert.testing.cases._complex_table import CASES, NO_TORCH_GRADIENT, TORCH_REFUSES
@@ -22,47 +23,13 @@ from wengert.testing.cases._complex_table import CASES, NO_TORCH_GRADIENT, TORCH
 torch = pytest.importorskip("torch")
 
 
-class _Generator:
-    def __init__(self, seed):
-        self.rng = np.random.default_rng(seed)
-
-    def uniform(self, lo, hi, shape):
-        return self.rng.uniform(lo, hi, shape)
-
-
-def _run(lib, arrays, call):
-    is_torch = lib is torch
-    xs = [lib.tensor(a, requires_grad=True) for a in arrays]
-    out = call(lib, *xs)
-    value = (out.detach().resolve_conj() if is_torch else out.detach()).numpy()
-    rng = np.random.default_rng(1)
-    w = rng.uniform(-1, 1, value.shape)
-    if np.iscomplexobj(value):
-        w = w + 1j * rng.uniform(-1, 1, value.shape)
-    loss = lib.real(out * lib.conj(lib.tensor(w))).sum()
-    grad = torch.autograd.grad if is_torch else wg.grad
-    gs = grad(loss, xs, create_graph=True, allow_unused=True)
-    gs = [lib.zeros_like(x) if g is None else g for g, x in zip(gs, xs)]
-    v = [lib.tensor(rng.uniform(-1, 1, a.shape) + 1j * rng.uniform(-1, 1, a.shape))
-         for a in arrays]
-    s = sum(lib.real(g * lib.conj(d)).sum() for g, d in zip(gs, v))
-    g2 = grad(s, xs, allow_unused=True) if s.requires_grad else [None] * len(xs)
-
-    def arr(t):
-        if t is None:
-            return None
-        return (t.detach().resolve_conj() if is_torch else t.detach()).numpy()
-
-    return value, [arr(g) for g in gs], [arr(g) for g in g2]
-
-
 @pytest.mark.parametrize("case", [pytest.param(c, id=f"{c[0]}-{c[1]}") for c in CASES
                                   if c[0] not in NO_TORCH_GRADIENT | TORCH_REFUSES])
 def test_matches_pytorch(case):
     name, label, area, make, call = case
-    arrays = [np.asarray(a, dtype=np.complex128) for a in make(_Generator(7))]
-    expected = _run(torch, arrays, call)
-    got = _run(wg, arrays, call)
+    arrays = [np.asarray(a, dtype=np.complex128) for a in make(Generator(7))]
+    expected = run(torch, arrays, call)
+    got = run(wg, arrays, call)
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-10, atol=1e-12)
     for order in (1, 2):
         for g, e in zip(got[order], expected[order]):
@@ -75,7 +42,7 @@ def test_matches_pytorch(case):
 @pytest.mark.parametrize("name", sorted(NO_TORCH_GRADIENT))
 def test_forward_matches_pytorch_where_it_has_no_complex_gradient(name):
     _, _, _, make, call = next(c for c in CASES if c[0] == name)
-    arrays = [np.asarray(a, dtype=np.complex128) for a in make(_Generator(3))]
+    arrays = [np.asarray(a, dtype=np.complex128) for a in make(Generator(3))]
     expected = call(torch, *(torch.tensor(a) for a in arrays)).resolve_conj().numpy()
     np.testing.assert_allclose(call(wg, *(wg.tensor(a) for a in arrays)).numpy(), expected,
                                rtol=1e-10, atol=1e-12)

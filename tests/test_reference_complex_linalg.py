@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _complex_reference import Generator, run  # (tests/_complex_reference.py)
 
 import wengert as wg
 from wengert.testing.cases.complex_linalg import (
@@ -28,47 +29,13 @@ from wengert.testing.cases.complex_linalg import (
 torch = pytest.importorskip("torch")
 
 
-class _Generator:
-    def __init__(self, seed):
-        self.rng = np.random.default_rng(seed)
-
-    def uniform(self, lo, hi, shape):
-        return self.rng.uniform(lo, hi, shape)
-
-
-def _numpy(t, is_torch):
-    if t is None:
-        return None
-    return (t.detach().resolve_conj() if is_torch else t.detach()).numpy()
-
-
-def _run(lib, arrays, call):
-    is_torch = lib is torch
-    xs = [lib.tensor(a, requires_grad=True) for a in arrays]
-    out = call(lib, *xs)
-    value = _numpy(out, is_torch)
-    rng = np.random.default_rng(1)
-    w = rng.uniform(-1, 1, value.shape)
-    if np.iscomplexobj(value):
-        w = w + 1j * rng.uniform(-1, 1, value.shape)
-    loss = lib.real(out * lib.conj(lib.tensor(w))).sum()
-    grad = torch.autograd.grad if is_torch else wg.grad
-    gs = grad(loss, xs, create_graph=True, allow_unused=True)
-    gs = [lib.zeros_like(x) if g is None else g for g, x in zip(gs, xs)]
-    v = [lib.tensor(rng.uniform(-1, 1, a.shape) + 1j * rng.uniform(-1, 1, a.shape))
-         for a in arrays]
-    s = sum(lib.real(g * lib.conj(d)).sum() for g, d in zip(gs, v))
-    g2 = grad(s, xs, allow_unused=True) if s.requires_grad else [None] * len(xs)
-    return value, [_numpy(g, is_torch) for g in gs], [_numpy(g, is_torch) for g in g2]
-
-
 @pytest.mark.parametrize("case", [pytest.param(c, id=f"{c[0]}-{c[1]}") for c in CASES
                                   if (c[0], c[1]) not in NO_TORCH_REFERENCE])
 def test_matches_pytorch(case):
     name, label, make, call = case
-    arrays = [np.asarray(a, dtype=np.complex128) for a in make(_Generator(7))]
-    expected = _run(torch, arrays, call)
-    got = _run(wg, arrays, call)
+    arrays = [np.asarray(a, dtype=np.complex128) for a in make(Generator(7))]
+    expected = run(torch, arrays, call)
+    got = run(wg, arrays, call)
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-10, atol=1e-12)
     orders = (1,) if (name, label) in TORCH_FIRST_ORDER_ONLY else (1, 2)
     for order in orders:

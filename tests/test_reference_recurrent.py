@@ -65,6 +65,21 @@ LAYERS = [
 ]
 
 
+def _compare_outputs_and_gradients(w, t, w_in, t_in, w_out, t_out, rng):
+    """Outputs equal; then, for one random weighting of them, every input, state and
+    parameter gradient equal."""
+    for a, b in zip(w_out, t_out):
+        assert tuple(a.shape) == tuple(b.shape)
+        close(a, b, "output")
+    weights = [rng.standard_normal(tuple(o.shape)) for o in t_out]
+    loss(w_out, weights, wg).backward()
+    loss(t_out, weights, torch).backward()
+    for a, b in zip(w_in, t_in):
+        close(a.grad, b.grad, "input or state gradient")
+    for (key, p), q in zip(w.named_parameters(), t.parameters()):
+        close(p.grad, q.grad, key)
+
+
 def _ids(specs):
     return [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'default'}"
             for n, kw in specs]
@@ -88,16 +103,7 @@ def test_layer_values_and_gradients_match_pytorch(spec, batched, initial):
     state_w = None if not initial else (tuple(w_in[1:]) if name == "LSTM" else w_in[1])
     state_t = None if not initial else (tuple(t_in[1:]) if name == "LSTM" else t_in[1])
     w_out, t_out = flat(w(w_in[0], state_w)), flat(t(t_in[0], state_t))
-    for a, b in zip(w_out, t_out):
-        assert tuple(a.shape) == tuple(b.shape)
-        close(a, b, "output")
-    weights = [rng.standard_normal(tuple(o.shape)) for o in t_out]
-    loss(w_out, weights, wg).backward()
-    loss(t_out, weights, torch).backward()
-    for a, b in zip(w_in, t_in):
-        close(a.grad, b.grad, "input or state gradient")
-    for (key, p), q in zip(w.named_parameters(), t.parameters()):
-        close(p.grad, q.grad, key)
+    _compare_outputs_and_gradients(w, t, w_in, t_in, w_out, t_out, rng)
 
 
 CELLS = [("LSTMCell", {}), ("LSTMCell", {"bias": False}), ("GRUCell", {}),
@@ -117,15 +123,7 @@ def test_cell_values_and_gradients_match_pytorch(spec, batched):
     lstm = name == "LSTMCell"
     w_out = flat(w(w_in[0], tuple(w_in[1:]) if lstm else w_in[1]))
     t_out = flat(t(t_in[0], tuple(t_in[1:]) if lstm else t_in[1]))
-    for a, b in zip(w_out, t_out):
-        close(a, b, "output")
-    weights = [rng.standard_normal(tuple(o.shape)) for o in t_out]
-    loss(w_out, weights, wg).backward()
-    loss(t_out, weights, torch).backward()
-    for a, b in zip(w_in, t_in):
-        close(a.grad, b.grad, "input or state gradient")
-    for (key, p), q in zip(w.named_parameters(), t.parameters()):
-        close(p.grad, q.grad, key)
+    _compare_outputs_and_gradients(w, t, w_in, t_in, w_out, t_out, rng)
     # a cell without a state starts from zeros
     close(flat(w(w_in[0]))[0], flat(t(t_in[0]))[0], "output from the zero state")
 
