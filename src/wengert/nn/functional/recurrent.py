@@ -55,6 +55,15 @@ def _sigmoid_(x):
     np.reciprocal(x, out=x)
 
 
+def _preactivation(h, wt, xp_t, b, out):
+    """``h @ w.T + xp_t (+ b)`` into ``out``: one step's gate pre-activations."""
+    np.matmul(h, wt, out=out)
+    out += xp_t
+    if b is not None:
+        out += b
+    return out
+
+
 def _split(ns, x, n):
     """The ``n`` equal blocks of the last axis of a 2-D ``x`` (the gates)."""
     size = x.shape[-1] // n
@@ -103,11 +112,7 @@ class _LSTM(Cell):
         wt = w.T
         h, c = h0, c0
         for t in order:
-            a = acts[t]
-            np.matmul(h, wt, out=a)
-            a += xp[t]
-            if b is not None:
-                a += b
+            a = _preactivation(h, wt, xp[t], b, acts[t])
             i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
             _sigmoid_(a[:, :2 * H])
             np.tanh(g, out=g)
@@ -286,11 +291,7 @@ class _Elman(Cell):
     def forward(self, xp, h0, c0, w, b, order, out):
         wt, h = w.T, h0
         for t in order:
-            y = out[t]
-            np.matmul(h, wt, out=y)
-            y += xp[t]
-            if b is not None:
-                y += b
+            y = _preactivation(h, wt, xp[t], b, out[t])
             if self.relu:
                 np.maximum(y, 0, out=y)
             else:
