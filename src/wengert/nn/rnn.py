@@ -16,13 +16,11 @@ from .. import _creation
 from ..ops.shape import cat, stack
 from . import functional as F
 from . import init
-from .functional.recurrent import rnn_scan
+from .functional.recurrent import CELLS, rnn_scan
 from .module import Module
 from .parameter import Parameter
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
-
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _scan(mode: str, x, h, c, w_ih, w_hh, b_ih, b_hh, reverse=False):
@@ -66,7 +64,7 @@ class RNNBase(Module):
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional = float(dropout), bidirectional
         directions = 2 if bidirectional else 1
-        gate_size = _GATES[mode] * hidden_size
+        gate_size = CELLS[mode].gates * hidden_size
         self._flat_weights_names = []
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * directions
@@ -217,7 +215,7 @@ class _CellBase(Module):
         super().__init__()
         self.mode, self.input_size, self.hidden_size, self.bias = (mode, input_size,
                                                                    hidden_size, bias)
-        gate_size = _GATES[mode] * hidden_size
+        gate_size = CELLS[mode].gates * hidden_size
         self.weight_ih = Parameter(_creation.empty(gate_size, input_size, dtype=dtype))
         self.weight_hh = Parameter(_creation.empty(gate_size, hidden_size, dtype=dtype))
         if bias:

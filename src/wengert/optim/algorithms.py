@@ -144,8 +144,8 @@ class Adam(Optimizer):
                 # denom = sqrt(v) / sqrt(1 - beta2^step) + eps
                 denom = np.add(np.divide(np.sqrt(v, out=t), bias2_sqrt, out=t), eps, out=t)
                 # p -= (lr / (1 - beta1^step)) * m / denom
-                step = np.divide(np.multiply(m, lr / bias1, out=s), denom, out=s)
-                np.subtract(p, step, out=p)
+                update = np.divide(np.multiply(m, lr / bias1, out=s), denom, out=s)
+                np.subtract(p, update, out=p)
 
             self._in_place(kernel, arrays)
 

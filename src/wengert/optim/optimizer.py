@@ -109,7 +109,7 @@ class Optimizer:
 
     def _update(self, group: dict, params: list[Tensor], grads: list[np.ndarray]) -> None:
         """Update ``params`` in place from their gradients ``grads`` (``maximize`` not yet
-        applied: ``ascent_grad`` does that where the update reads the gradient)."""
+        applied: ``algorithms._grad`` does that where the update reads the gradient)."""
         raise NotImplementedError
 
     def _in_place(self, kernel: Callable, arrays: list) -> None:

@@ -98,10 +98,7 @@ class Picks:
 
     def scatter(self, ct):
         """Zeros of the input's shape with ``ct`` added at the picks (``gather``'s adjoint)."""
-        out = np.zeros(math.prod(self.in_shape), ct.dtype)
-        # (flat indices and values: NumPy's fast path; an N-D index takes three times longer)
-        np.add.at(out, self.flat.reshape(-1), np.broadcast_to(ct, self.flat.shape).reshape(-1))
-        return out.reshape(self.in_shape)
+        return self.scatter_rows(ct[None])[0]
 
     def gather_rows(self, t):
         """``gather`` of each row of ``t`` (shape ``(B, *in_shape)``), stacked."""
@@ -109,12 +106,15 @@ class Picks:
 
     def scatter_rows(self, ct):
         """``scatter`` of each row of ``ct`` (shape ``(B, *out_shape)``), stacked: one
-        flat ``np.add.at`` whose indices are offset row by row, so sums keep their order."""
+        flat ``np.add.at`` whose indices are offset row by row, so sums keep their order
+        (flat indices and values: NumPy's fast path; an N-D index takes three times
+        longer)."""
         batch, size = ct.shape[0], math.prod(self.in_shape)
-        index = self.flat.reshape(1, -1) + (np.arange(batch) * size)[:, None]
+        index = self.flat.reshape(-1)
+        if batch > 1:
+            index = (index + (np.arange(batch) * size)[:, None]).reshape(-1)
         out = np.zeros(batch * size, ct.dtype)
-        np.add.at(out, index.reshape(-1),
-                  np.broadcast_to(ct, (batch, *self.flat.shape)).reshape(-1))
+        np.add.at(out, index, np.broadcast_to(ct, (batch, *self.flat.shape)).reshape(-1))
         return out.reshape(batch, *self.in_shape)
 
     def plane(self):

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._primitive import FAST, VALUE, Primitive, bind
-from ..._tensor import TENSOR_TYPES, Tensor, _wrap
+from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import LinearMap, Mask
 
 __all__: list[str] = []
@@ -429,9 +429,8 @@ def _generic_jvp(k, ns, tangent, xp, h0, c0, w, b, cell, reverse):
     states = _states(ns, xp, h0, c0, w, b, cell, reverse)
     dtype = (xp._data if type(xp) in TENSOR_TYPES else xp).dtype
 
-    def zeros(shape):  # a constant (a tensor for recorded ops: views of raw arrays are not)
-        z = np.zeros(shape, dtype)
-        return z if ns is FAST else _wrap(z)
+    def zeros(shape):  # a constant: raw zeros serve both namespaces
+        return np.zeros(shape, dtype)
 
     dxp, dh, dc = (tangent if k == j else None for j in range(3))
     dh = zeros(h0.shape) if dh is None else dh
