@@ -142,10 +142,39 @@ def _dist_version(name: str) -> str:
 class Timing:
     seconds: list[float]  # per call, one entry per repeat
     number: int  # calls per repeat
+    gc_seconds: list[float]  # per call, one entry per repeat: time in the cyclic collector
+    full_collections: list[float]  # per call, one entry per repeat: generation-2 collections
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def gc_median(self) -> float:
+        return statistics.median(self.gc_seconds)
+
+
+class _CollectorClock:
+    """Time CPython's cyclic garbage collector spends in collections while it is installed
+    (``gc.callbacks``), and how many of them were full (generation 2) collections: a Python
+    object per tape entry is walked by every full collection, a C++ graph is not."""
+
+    def __init__(self):
+        self.seconds, self.full, self._start = 0.0, 0, 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.full += info["generation"] == 2
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
 
 
 def measure(runners: dict[str, Callable[[], object]], repeats: int, number: int | None = None,
@@ -156,7 +185,8 @@ def measure(runners: dict[str, Callable[[], object]], repeats: int, number: int 
     ``repeat_s`` seconds, found during warm-up), in an order that rotates from one
     repeat to the next so that the drift of a shared machine affects every library
     alike. ``gc.collect()`` runs before each timed block; the collector stays enabled
-    while timing (as in a real program) unless ``gc_off``.
+    while timing (as in a real program) unless ``gc_off``, and the time spent in it is
+    recorded (``Timing.gc_seconds``).
     """
     names = list(runners)
     numbers = {}
@@ -167,6 +197,8 @@ def measure(runners: dict[str, Callable[[], object]], repeats: int, number: int 
         per_call = (time.perf_counter() - start) / max(warmup, 1)
         numbers[name] = number or max(1, int(repeat_s / max(per_call, 1e-9)))
     seconds: dict[str, list[float]] = {name: [] for name in names}
+    in_gc: dict[str, list[float]] = {name: [] for name in names}
+    full: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         k = r % len(names)
         for name in names[k:] + names[:k]:
@@ -175,14 +207,36 @@ def measure(runners: dict[str, Callable[[], object]], repeats: int, number: int 
             if gc_off:
                 gc.disable()
             try:
-                t0 = time.perf_counter()
-                for _ in range(n):
-                    fn()
-                seconds[name].append((time.perf_counter() - t0) / n)
+                with _CollectorClock() as collector:
+                    t0 = time.perf_counter()
+                    for _ in range(n):
+                        fn()
+                    seconds[name].append((time.perf_counter() - t0) / n)
+                in_gc[name].append(collector.seconds / n)
+                full[name].append(collector.full / n)
             finally:
                 gc.enable()
     gc.collect()
-    return {name: Timing(seconds[name], numbers[name]) for name in names}
+    return {name: Timing(seconds[name], numbers[name], in_gc[name], full[name])
+            for name in names}
+
+
+def collector_note(timings: dict[str, Timing], per: int = 1) -> str:
+    """What each library's median call spent in CPython's cyclic collector, for rows where
+    that is part of the story (long tapes of Python objects)."""
+    parts = []
+    for name, t in timings.items():
+        full = statistics.median(t.full_collections)
+        parts.append(f"{LIBRARIES[name]} {_seconds(t.gc_median / per)} "
+                     f"({t.gc_median / t.median:.0%}, {full:g} full)")
+    return (f"time in CPython's cyclic GC per call ({len(gc.get_objects()):,} objects tracked "
+            "after the run): " + ", ".join(parts))
+
+
+def _seconds(s: float) -> str:
+    if s < 5e-9:
+        return "~0"
+    return f"{s * 1e3:.3g} ms" if s >= 1e-3 else f"{s * 1e6:.3g} us"
 
 
 def medians(timings: dict[str, Timing], per: int = 1) -> dict[str, float]:

@@ -131,7 +131,8 @@ def _chain_rows(title, chain, x0, w0, n_ops, per_op, with_jax, rtol, atol, timin
     checked = check(runners, chain, x0, w0, rtol, atol)
     per = n_ops if per_op else 1
     unit = " (per op)" if per_op else ""
-    fb = h.medians(h.measure(runners, **timing), per)
+    timed = h.measure(runners, **timing)
+    fb = h.medians(timed, per)
     forward = {"wengert": _object_api(wg, chain, x0, w0, False),
                "numpy": lambda: chain(x0, w0, np)}
     torch = h.torch_module()
@@ -139,7 +140,7 @@ def _chain_rows(title, chain, x0, w0, n_ops, per_op, with_jax, rtol, atol, timin
         forward["torch"] = _object_api(torch, chain, x0, w0, False)
     fw = h.medians(h.measure(forward, **timing), per)
     return [h.row(f"{title}, forward + backward{unit}", fb, targets=(("torch", 0.4),),
-                  check=checked),
+                  check=checked, note=h.collector_note(timed, per)),
             h.row(f"{title}, forward only, no grad{unit}", fw,
                   note="NumPy: the same forward")]
 
