@@ -13,6 +13,9 @@ from wengert import nn
 
 torch = pytest.importorskip("torch")
 
+# PyTorch's CPU LSTM says, once, that its projection does not use oneDNN: not ours to see
+pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections is not supported")
+
 RTOL, ATOL = 1e-9, 1e-12
 
 
