@@ -333,17 +333,22 @@ def _recurrent_maps():
     the fast backpropagation through time (recomputing the forward pass: no residual)."""
     from wengert.nn.functional.recurrent import CELLS, ScanMap, _scan
 
-    steps, batch, hidden = 3, 2, 2
-    for mode, reverse in [("LSTM", False), ("GRU", True), ("RNN_TANH", True)]:
-        cell = CELLS[mode]
+    steps, batch = 3, 2
+    # (the projected LSTM: cells 3 wide, hidden states h = m @ w_hr.T 2 wide)
+    for mode, reverse, hidden, proj in [("LSTM", False, 2, 0), ("GRU", True, 2, 0),
+                                        ("RNN_TANH", True, 2, 0), ("LSTM", True, 3, 2)]:
+        cell, projected = CELLS[mode], proj > 0
         gates = cell.gates * hidden
-        data = [dyadic((steps, batch, gates), -1, 1), dyadic((batch, hidden), -1, 1),
+        width = proj or hidden  # of the recurrent state h
+        data = [dyadic((steps, batch, gates), -1, 1), dyadic((batch, width), -1, 1),
                 dyadic((batch, hidden), -1, 1) if cell.has_c else None,
-                dyadic((gates, hidden), -1, 1), dyadic((gates,), -1, 1)]
+                dyadic((gates, width), -1, 1), dyadic((gates,), -1, 1),
+                dyadic((proj, hidden), -1, 1) if projected else None]
         out = _scan(*data, cell, reverse)
         for k, x in enumerate(data):
             if x is not None:
-                case(f"{mode}-{'reverse-' if reverse else ''}input{k}",
+                case(f"{mode}-{'reverse-' if reverse else ''}{'proj-' if projected else ''}"
+                     f"input{k}",
                      lambda c, k=k, data=data, out=out, cell=cell, reverse=reverse: ScanMap(
                          k, (*(None if a is None else c(a) for a in data), cell, reverse),
                          c(out), None), x.shape)
