@@ -12,6 +12,7 @@ file equal to the output, so it cannot drift).
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 
 from .._primitive import REGISTRY
@@ -30,9 +31,16 @@ class OperatorRow:
 
 
 def _summary(fn) -> str:
-    doc = inspect.getdoc(fn) or ""
-    line = doc.strip().split("\n\n")[0].replace("\n", " ").strip()
+    paragraphs = (inspect.getdoc(fn) or "").strip().split("\n\n")
+    if len(paragraphs) > 1 and _CALL_SIGNATURE.fullmatch(paragraphs[0].strip()):
+        # NumPy's own functions open their docstring with their signature, which
+        # changes between NumPy releases: the sentence after it says what they compute.
+        paragraphs = paragraphs[1:]
+    line = paragraphs[0].replace("\n", " ").strip()
     return line if len(line) <= 90 else line[:87].rstrip() + "..."
+
+
+_CALL_SIGNATURE = re.compile(r"[\w.]+\(.*\)", re.DOTALL)
 
 
 def operator_rows() -> list[OperatorRow]:
