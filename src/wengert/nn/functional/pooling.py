@@ -6,14 +6,23 @@ window once and gathers the input there (``_spatial``: the primitives
 ``max_pool`` and ``max_pool_backward``). Ties follow PyTorch's CPU kernels:
 the output and the gradient take the first maximum of the window in row-major
 order; a NaN is the maximum, and the last NaN of the window is taken.
+
+Dtypes are PyTorch's (its CPU kernels, 2.13): max pooling takes floating point
+and integer input (values and dtype kept; an integer result never requires
+grad), average pooling floating point and int64 (the sum, wrapping like
+int64, divided rounding toward zero), adaptive pooling floating point only;
+bool and complex are refused. One deviation: PyTorch's ``max_pool1d`` refuses
+integer input unless ``return_indices=True`` (its fast path has no integer
+kernel); here both give the values ``return_indices=True`` gives there.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..._creation import as_tensor
 from ..._tensor import Tensor
-from ...ops._registry import REAL_ONLY, as_real_tensor
+from ...ops._registry import REAL_ONLY, refuse_complex, tensor_arg
 from ._spatial import along_dims, grid_picks, max_at_picks, table_picks, window_table
 from .conv import batched, ntuple
 
@@ -41,8 +50,32 @@ def _out_size(size, k, s, p, d, ceil_mode, op):
     return out
 
 
-def _options(op, x, n, kernel_size, stride, padding, dilation=1):
-    x = as_real_tensor(x, op, REAL_ONLY)
+# The dtypes each kind of pooling takes (PyTorch's CPU kernels): kinds, and in words.
+_MAX_DTYPES = ("fiu", "floating point or integer")
+_AVG_DTYPES = ("f", "floating point or int64")
+_ADAPTIVE_DTYPES = ("f", "floating point")
+
+
+def _pool_input(op, x, dtypes):
+    """``x`` as a tensor of a dtype ``op`` takes (``dtypes``: one of the tables above),
+    or the TypeError that names the op, the dtype and the conversion."""
+    t = tensor_arg(x)
+    kinds, words = dtypes
+    if t.dtype.kind in kinds or (dtypes is _AVG_DTYPES and t.dtype == np.int64):
+        return t
+    refuse_complex(t, op, REAL_ONLY)
+    if dtypes is _AVG_DTYPES and t.dtype.kind in "biu":
+        fix = "x.long() (an integer average) or x.float()"
+    elif "i" in kinds:  # bool to max pooling
+        fix = "x.to(wg.uint8) or x.float()"
+    else:
+        fix = "x.float()"
+    raise TypeError(f"{op}: expected a {words} tensor, got dtype {t.dtype} (PyTorch has no "
+                    f"{op} kernel for it); convert first, e.g. {fix}")
+
+
+def _options(op, x, n, kernel_size, stride, padding, dilation=1, dtypes=_MAX_DTYPES):
+    x = _pool_input(op, x, dtypes)
     if x.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
                            f"{tuple(x.shape)}")
@@ -92,30 +125,42 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      return_indices)
 
 
-def _avg_matrix(size, k, s, p, ceil_mode, count_include_pad, scale_by_count, op):
-    """The averaging matrix ``(out, size)`` of one dim; its rows divide by the window's count."""
+def _avg_windows(size, k, s, p, ceil_mode, count_include_pad, op):
+    """One dim's windows: the band ``(out, size)`` (which inputs each sums) and the count
+    each divides by (PyTorch's ``count_include_pad``; windows clip at the padding's end)."""
     out = _out_size(size, k, s, p, 1, ceil_mode, op)
     starts = np.arange(out) * s - p
-    ends = np.minimum(starts + k, size + p)  # PyTorch clips windows at the padding's end
+    ends = np.minimum(starts + k, size + p)
     i = np.arange(size)
     band = (i >= starts[:, None]) & (i < ends[:, None])
-    if not scale_by_count:
-        return band.astype(np.float64)
-    count = ends - starts if count_include_pad else band.sum(axis=1)
-    return band / count[:, None]
+    return band, ends - starts if count_include_pad else band.sum(axis=1)
+
+
+def _divide_toward_zero(total, count):
+    """``total / count`` of integer arrays rounded toward zero (C's ``/``, PyTorch's)."""
+    q = total // count
+    return q + ((q * count != total) & ((total < 0) != (count < 0)))
 
 
 def _avg_pool(n, input, kernel_size, stride, padding, ceil_mode, count_include_pad,  # noqa: A002
               divisor_override):
     op = f"avg_pool{n}d"
-    x, k, s, p, _ = _options(op, input, n, kernel_size, stride, padding)
+    x, k, s, p, _ = _options(op, input, n, kernel_size, stride, padding, dtypes=_AVG_DTYPES)
     if divisor_override is not None and divisor_override == 0:
         raise ValueError(f"{op}: divisor_override must be non-zero")
-    mats = [_avg_matrix(size, ki, si, pi, ceil_mode, count_include_pad,
-                        divisor_override is None, op)
-            for size, ki, si, pi in zip(x.shape[-n:], k, s, p)]
-    y = along_dims(x, mats)
-    return y if divisor_override is None else y / float(divisor_override)
+    windows = [_avg_windows(size, ki, si, pi, ceil_mode, count_include_pad, op)
+               for size, ki, si, pi in zip(x.shape[-n:], k, s, p)]
+    if x.dtype.kind == "i":  # int64 (no gradient): PyTorch's wrapping sum, divided in C
+        total = along_dims(x, [band for band, _ in windows])._data
+        count = divisor_override
+        if count is None:  # separable: the window's count is the product of each dim's
+            count = 1
+            for j, (_, c) in enumerate(windows):
+                count = count * c.reshape([-1 if i == j else 1 for i in range(n)])
+        return as_tensor(_divide_toward_zero(total, np.asarray(count, np.int64)))
+    if divisor_override is not None:
+        return along_dims(x, [band for band, _ in windows]) / float(divisor_override)
+    return along_dims(x, [band / count[:, None] for band, count in windows])
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
@@ -149,7 +194,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
 
 def _adaptive_bounds(op, x, n, output_size):
     """Per dim, the windows ``[floor(i * in / out), ceil((i + 1) * in / out))``."""
-    x = as_real_tensor(x, op, REAL_ONLY)
+    x = _pool_input(op, x, _ADAPTIVE_DTYPES)
     if x.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{op}: expected a {n + 1}-D or {n + 2}-D input, got shape "
                            f"{tuple(x.shape)}")
