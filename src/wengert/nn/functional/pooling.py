@@ -23,6 +23,7 @@ import numpy as np
 from ..._creation import as_tensor
 from ..._tensor import Tensor
 from ...ops._registry import REAL_ONLY, refuse_complex, tensor_arg
+from ...ops.reduce import sum as sum_
 from ._spatial import along_dims, grid_picks, max_at_picks, table_picks, window_table
 from .conv import batched, ntuple
 
@@ -142,25 +143,46 @@ def _divide_toward_zero(total, count):
     return q + ((q * count != total) & ((total < 0) != (count < 0)))
 
 
+def _average(x, windows, divisor_override=None):
+    """``x`` ``(N, C, *spatial)`` averaged over ``windows`` (per spatial dim, a band and its
+    counts: ``_avg_windows``), or summed and divided by ``divisor_override``.
+
+    A sliding average is one matrix per dim, the count folded into its rows. A
+    global one (each dim a single window over the whole input: the end of a CNN)
+    is a plain ``sum`` over the spatial axes divided by the count, as PyTorch
+    computes it: half the work of two matmuls forward and backward, and the
+    rounding of a sum then one division (not of a sum of ``x / count`` products,
+    so the last bit may differ from a sliding average with the same numbers).
+    Integer (int64) input has no gradient: PyTorch's wrapping sum divided as in C.
+    """
+    n = len(windows)
+    whole = all(band.shape[0] == 1 and band.all() for band, _ in windows)
+    if not whole and x.dtype.kind == "f":
+        if divisor_override is not None:
+            return along_dims(x, [band for band, _ in windows]) / float(divisor_override)
+        return along_dims(x, [band / count[:, None] for band, count in windows])
+    if whole:
+        total = sum_(x, tuple(range(x.ndim - n, x.ndim)), keepdim=True)
+    else:
+        total = along_dims(x, [band for band, _ in windows])
+    count = divisor_override
+    if count is None:  # separable: a window's count is the product of each dim's
+        count = 1
+        for j, (_, c) in enumerate(windows):
+            count = count * c.reshape([-1 if i == j else 1 for i in range(n)])
+    if x.dtype.kind == "f":
+        return total / float(np.asarray(count).reshape(()))
+    return as_tensor(_divide_toward_zero(total._data, np.asarray(count, np.int64)))
+
+
 def _avg_pool(n, input, kernel_size, stride, padding, ceil_mode, count_include_pad,  # noqa: A002
               divisor_override):
     op = f"avg_pool{n}d"
     x, k, s, p, _ = _options(op, input, n, kernel_size, stride, padding, dtypes=_AVG_DTYPES)
     if divisor_override is not None and divisor_override == 0:
         raise ValueError(f"{op}: divisor_override must be non-zero")
-    windows = [_avg_windows(size, ki, si, pi, ceil_mode, count_include_pad, op)
-               for size, ki, si, pi in zip(x.shape[-n:], k, s, p)]
-    if x.dtype.kind == "i":  # int64 (no gradient): PyTorch's wrapping sum, divided in C
-        total = along_dims(x, [band for band, _ in windows])._data
-        count = divisor_override
-        if count is None:  # separable: the window's count is the product of each dim's
-            count = 1
-            for j, (_, c) in enumerate(windows):
-                count = count * c.reshape([-1 if i == j else 1 for i in range(n)])
-        return as_tensor(_divide_toward_zero(total, np.asarray(count, np.int64)))
-    if divisor_override is not None:
-        return along_dims(x, [band for band, _ in windows]) / float(divisor_override)
-    return along_dims(x, [band / count[:, None] for band, count in windows])
+    return _average(x, [_avg_windows(size, ki, si, pi, ceil_mode, count_include_pad, op)
+                        for size, ki, si, pi in zip(x.shape[-n:], k, s, p)], divisor_override)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
@@ -216,12 +238,11 @@ def _adaptive_bounds(op, x, n, output_size):
 
 def _adaptive_avg(n, input, output_size):  # noqa: A002
     x, bounds = _adaptive_bounds(f"adaptive_avg_pool{n}d", input, n, output_size)
-    mats = []
+    windows = []
     for size, starts, ends in bounds:
         i = np.arange(size)
-        band = (i >= starts[:, None]) & (i < ends[:, None])
-        mats.append(band / (ends - starts)[:, None])
-    return along_dims(x, mats)
+        windows.append(((i >= starts[:, None]) & (i < ends[:, None]), ends - starts))
+    return _average(x, windows)
 
 
 def adaptive_avg_pool1d(input, output_size) -> Tensor:  # noqa: A002
