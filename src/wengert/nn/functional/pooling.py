@@ -1,4 +1,5 @@
-"""Pooling: ``max_pool1d/2d``, ``avg_pool1d/2d`` and the adaptive poolings, PyTorch's options.
+"""Pooling: ``max_pool1d/2d/3d``, ``avg_pool1d/2d/3d`` and the adaptive poolings, PyTorch's
+options.
 
 Average pooling is a composite, separable (one ``(out, in)`` averaging matrix
 per spatial dim, applied with ``matmul``). Max pooling finds the pick of each
@@ -30,12 +31,16 @@ from .conv import batched, ntuple
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
     "max_pool1d",
     "max_pool2d",
+    "max_pool3d",
 ]
 
 
@@ -126,6 +131,19 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      return_indices)
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False) -> Tensor:
+    """Maximum over sliding windows of ``input`` (N, C, D, H, W); ties go to the first maximum.
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.max_pool3d(wg.arange(8.0).reshape(1, 1, 2, 2, 2), 2).tolist()
+    [[[[[7.0]]]]]
+    """
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
 def _avg_windows(size, k, s, p, ceil_mode, count_include_pad, op):
     """One dim's windows: the band ``(out, size)`` (which inputs each sums) and the count
     each divides by (PyTorch's ``count_include_pad``; windows clip at the padding's end)."""
@@ -211,6 +229,19 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
                      divisor_override)
 
 
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True, divisor_override=None) -> Tensor:
+    """Mean over sliding windows of ``input`` (N, C, D, H, W) (or sum / ``divisor_override``).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.avg_pool3d(wg.arange(8.0).reshape(1, 1, 2, 2, 2), 2).tolist()
+    [[[[[3.5]]]]]
+    """
+    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override)
+
+
 # -- adaptive pooling ----------------------------------------------------------------
 
 
@@ -269,6 +300,17 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:  # noqa: A002
     return _adaptive_avg(2, input, output_size)
 
 
+def adaptive_avg_pool3d(input, output_size) -> Tensor:  # noqa: A002
+    """Mean over the ``output_size`` grid of windows that tile ``input`` (N, C, D, H, W).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_avg_pool3d(wg.ones(2, 3, 4, 5, 6), (1, None, 2)).shape
+    (2, 3, 1, 5, 2)
+    """
+    return _adaptive_avg(3, input, output_size)
+
+
 def _adaptive_max(n, input, output_size, return_indices):  # noqa: A002
     op = f"adaptive_max_pool{n}d"
     x, bounds = _adaptive_bounds(op, input, n, output_size)
@@ -298,3 +340,14 @@ def adaptive_max_pool2d(input, output_size, return_indices=False) -> Tensor:  # 
     [[[[15.0]]]]
     """
     return _adaptive_max(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False) -> Tensor:  # noqa: A002
+    """Maximum over the ``output_size`` grid of windows that tile ``input`` (N, C, D, H, W).
+
+    >>> import wengert as wg
+    >>> import wengert.nn.functional as F
+    >>> F.adaptive_max_pool3d(wg.arange(8.0).reshape(1, 1, 2, 2, 2), 1).tolist()
+    [[[[[7.0]]]]]
+    """
+    return _adaptive_max(3, input, output_size, return_indices)
