@@ -5,8 +5,9 @@ from __future__ import annotations
 from . import functional as F
 from .module import Module
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d",
-           "AvgPool2d", "MaxPool1d", "MaxPool2d"]
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+           "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+           "MaxPool1d", "MaxPool2d", "MaxPool3d"]
 
 
 class _MaxPool(Module):
@@ -38,6 +39,12 @@ class MaxPool2d(_MaxPool):
     _fn = staticmethod(lambda *a, **k: F.max_pool2d(*a, **k))
 
 
+class MaxPool3d(_MaxPool):
+    """Max over sliding windows of (N, C, D, H, W) inputs."""
+
+    _fn = staticmethod(lambda *a, **k: F.max_pool3d(*a, **k))
+
+
 class _AvgPool(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                  count_include_pad: bool = True, divisor_override=None):
@@ -66,6 +73,14 @@ class AvgPool2d(_AvgPool):
                             self.count_include_pad, self.divisor_override)
 
 
+class AvgPool3d(_AvgPool):
+    """Mean over sliding windows of (N, C, D, H, W) inputs."""
+
+    def forward(self, input):  # noqa: A002
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
 class _Adaptive(Module):
     def __init__(self, output_size, return_indices: bool = False):
         super().__init__()
@@ -89,8 +104,29 @@ class AdaptiveAvgPool2d(_Adaptive):
         return F.adaptive_avg_pool2d(input, self.output_size)
 
 
+class AdaptiveAvgPool3d(_Adaptive):
+    """Mean pooling of (N, C, D, H, W) inputs to a fixed output size."""
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool1d(_Adaptive):
+    """Max pooling to a fixed output length."""
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
 class AdaptiveMaxPool2d(_Adaptive):
     """Max pooling to a fixed output size."""
 
     def forward(self, input):  # noqa: A002
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool3d(_Adaptive):
+    """Max pooling of (N, C, D, H, W) inputs to a fixed output size."""
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)

@@ -149,7 +149,10 @@ def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     dim = dim_arg(dim, axis)
     axes = _axes(dim, input.ndim, "mean")
     count = input._data.size if axes is None else math.prod(input.shape[a] for a in axes)
-    return sum(input, axes, keepdim) / count
+    if count:
+        return sum(input, axes, keepdim) / count
+    with np.errstate(invalid="ignore"):  # nothing to average: 0 / 0 = nan, as in PyTorch
+        return sum(input, axes, keepdim) / count
 
 
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
@@ -300,9 +303,9 @@ def _root_at_zero_safe(s, p):
 
     if p < 0:  # a zero element makes the sum infinite and the norm 0
         return s ** (1.0 / p)
-    positive = s > 0
-    safe = where(positive, s, 1.0)
-    return where(positive, sqrt(safe) if p == 2 else safe ** (1.0 / p), 0.0)
+    nonzero = s != 0  # (a NaN stays NaN)
+    safe = where(nonzero, s, 1.0)
+    return where(nonzero, sqrt(safe) if p == 2 else safe ** (1.0 / p), 0.0)
 
 
 @not_differentiable
@@ -406,23 +409,39 @@ def _moment_args(op, input, dim, unbiased, keepdim, correction, axis, keepdims):
         correction = 1 if unbiased is None or unbiased else 0
     axes = _axes(dim_arg(dim, axis), input.ndim, op)
     keepdim = keepdim if keepdims is None else keepdims
-    return input, axes, correction, bool(keepdim)
+    return input, axes, correction, bool(keepdim), op
 
 
-def _var_and_mean(input, axes, correction, keepdim):  # noqa: A002
+def _var_and_mean(input, axes, correction, keepdim, op):  # noqa: A002
     """The variance (two passes: no cancellation) and the mean, kept dims for the mean.
-    Complex data has a real variance, the mean of ``|x - mean|^2`` (PyTorch's)."""
+    Complex data has a real variance, the mean of ``|x - mean|^2`` (PyTorch's).
+
+    ``N - correction <= 0`` (too few elements) is PyTorch's: its UserWarning, then the
+    sum divided by zero (inf, or nan for a sum of 0 or NaN), and the gradient
+    ``2 (x - mean) / 0`` (+-inf, nan where ``x`` is the mean): through ``x`` only, as
+    the mean's share (mathematically zero) would be ``inf - inf``.
+    """
     count = input._data.size if axes is None else math.prod(input.shape[a] for a in axes)
     mu = mean(input, axes, True)
-    centered = input - mu
+    dof = count - correction
+    centered = input - (mu if dof > 0 else mu.detach())
     if input.dtype.kind == "c":
         from .complex import abs_squared
 
         squares = abs_squared(centered)
     else:
         squares = centered * centered
-    # N - correction <= 0 divides by zero: inf or nan, as in PyTorch
-    variance = sum(squares, axes, keepdim) / builtins.max(0, count - correction)
+    if dof > 0:
+        variance = sum(squares, axes, keepdim) / dof
+    else:
+        import warnings
+
+        warnings.warn(f"{op}(): degrees of freedom is <= 0 ({count} elements, correction "
+                      f"{correction}): the result is inf or nan. Correction should be "
+                      "strictly less than the number of elements reduced.", UserWarning,
+                      stacklevel=3)
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0: inf, 0 / 0: nan
+            variance = sum(squares, axes, keepdim) / 0
     if not keepdim:
         mu = mu.reshape(variance.shape)
     return variance, mu
@@ -495,12 +514,17 @@ def _logsumexp(x, axis, keepdims):
                        tuple(n for i, n in enumerate(x.shape) if i not in axis))
 
 
-logsumexp_p = Primitive(
-    "logsumexp", _logsumexp, save=(VALUE,), save_out=True, n_params=2,
-    # d logsumexp = softmax: exp(x - logsumexp(x))
-    rule=(lambda ns, out, x, axis, keepdims: Compose(
-        Scale(ns.exp(x - (out if keepdims else ns.reshape(out, kept_shape(x.shape, axis))))),
-        SumAxes(x.shape, axis, keepdims)),))
+def _logsumexp_rule(ns, out, x, axis, keepdims):
+    """d logsumexp = softmax: ``exp(x - logsumexp(x))``."""
+    shifted = out if keepdims else ns.reshape(out, kept_shape(x.shape, axis))
+    # a slice of -infs (or holding +inf): inf - inf = nan, PyTorch's gradient there
+    with np.errstate(invalid="ignore"):
+        shifted = x - shifted
+    return Compose(Scale(ns.exp(shifted)), SumAxes(x.shape, axis, keepdims))
+
+
+logsumexp_p = Primitive("logsumexp", _logsumexp, save=(VALUE,), save_out=True, n_params=2,
+                        rule=(_logsumexp_rule,))
 
 
 @method()
@@ -559,7 +583,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=N
     axes = _axes(dim_arg(dim, axis), input.ndim, "nanmean")
     total = nansum(input, axes, keepdim if keepdims is None else keepdims)
     count = count_nonzero(logical_not(isnan(input)), axes)
-    return total / count.to(input.dtype).reshape(total.shape)
+    with np.errstate(invalid="ignore"):  # a slice of NaNs only: 0 / 0 = nan, as in PyTorch
+        return total / count.to(input.dtype).reshape(total.shape)
 
 
 @not_differentiable

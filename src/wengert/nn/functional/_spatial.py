@@ -15,8 +15,8 @@ derivatives of any order in both modes (the second is zero almost everywhere).
 PyTorch's rule (its CPU kernels, ``val > max || isnan(val)`` over the window
 in row-major order, starting from -inf at the window's first element inside
 the input): ties go to the FIRST maximum, a NaN is the maximum and the LAST
-NaN is picked, and a window of -inf picks its first element inside the
-input, never padding.
+NaN is picked, and a window of -inf (of an integer dtype's minimum) picks its
+first element inside the input, never padding.
 
 ``Picks`` holds the picks as flat indices into the input, so the gather is one
 ``take`` and the scatter one ``np.add.at`` (which adds in output order into
@@ -133,8 +133,10 @@ def grid_picks(x, out, kernel, stride, dilation, padding) -> Picks:
     hi = [max(0, (o - 1) * s + d * (k - 1) + 1 - (size + p))
           for o, s, d, k, size, p in zip(out, stride, dilation, kernel, spatial, padding)]
     padded = any(padding) or any(hi)
+    # padding holds the lowest value (an integer input's minimum): never above an input
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     if padded:
-        x = np.pad(x, ((0, 0), (0, 0), *zip(padding, hi)), constant_values=-np.inf)
+        x = np.pad(x, ((0, 0), (0, 0), *zip(padding, hi)), constant_values=lowest)
     offsets = list(itertools.product(*(range(k) for k in kernel)))  # row-major in the window
     size = len(offsets)
     # Row p: the element at offset p of every window (one pass over a strided view).
@@ -154,7 +156,7 @@ def grid_picks(x, out, kernel, stride, dilation, padding) -> Picks:
         nan_arg = arg.reshape(-1)
         for p in range(size):
             np.copyto(nan_arg, p, where=np.isnan(win[p]))  # the last NaN
-    if padded and (low := best == -np.inf).any():  # pick the first element inside the input
+    if padded and (low := best == lowest).any():  # pick the first element inside the input
         first = 0
         for j, (o, s, d, k, p) in enumerate(zip(out, stride, dilation, kernel, padding)):
             before = np.maximum(p - np.arange(o) * s, 0)  # padding before the window's start
