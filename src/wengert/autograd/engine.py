@@ -10,6 +10,7 @@ because every node that consumes it was created later and has run already.
 
 from __future__ import annotations
 
+import sys
 from heapq import heapify, heappop, heappush
 from operator import attrgetter
 
@@ -24,6 +25,7 @@ from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCA
 from .node import Node, TensorVersions, last_change
 
 _by_seq = attrgetter("seq")
+_loaded = sys.modules
 
 _IN_PLACE_SIZE = 16384
 """Gradient sums of at least this many elements are added in place into the engine's own
@@ -120,8 +122,10 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
                     f"element, but output {i} has shape {out.shape}. Pass the cotangent, e.g. "
                     f"y.backward(gradient=wg.ones_like(y)), or reduce first (y.sum().backward())."
                 )
-            g = _wrap(np.ones(out._data.shape, out._data.dtype))
-        elif type(g) not in TENSOR_TYPES:
+            g = _ones(out._data)  # (its shape is right: no check below)
+            seeds.append((out._node or out, _wrap(g) if create_graph else g))
+            continue
+        if type(g) not in TENSOR_TYPES:
             g = _wrap(np.asarray(g, dtype=out._data.dtype))
         elif g.dtype != out.dtype:
             g = g.to(out.dtype)  # the cotangent takes the output's dtype
@@ -132,6 +136,22 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
             )
         seeds.append((out._node or out, g if create_graph else g._data))
     return seeds
+
+
+_ONE: dict = {}
+"""dtype -> a 0-d array holding 1: a copy of it is the implicit seed of a scalar output
+(``np.ones`` costs seven times as much, paid on every ``loss.backward()``)."""
+
+
+def _ones(data):
+    """A fresh array of ones shaped and typed as ``data`` (the seed may be handed out
+    and changed in place, by a hook or as a ``.grad``: never a shared one)."""
+    if data.shape:
+        return np.ones(data.shape, data.dtype)
+    one = _ONE.get(data.dtype)
+    if one is None:
+        one = _ONE[data.dtype] = np.ones((), data.dtype)
+    return one.copy()
 
 
 def _collect(roots, caller) -> list[Node]:
@@ -237,10 +257,12 @@ sends along an edge (``tools.trace`` uses it for the adjoint table)."""
 def _edge_hook():
     """What to call for each gradient of this pass: None unless someone listens
     (anomaly mode, a trace), so that a normal backward pays nothing."""
-    from . import anomaly
-
+    # (Anomaly mode can be on only once its module was imported: no import per pass.)
+    anomaly = _loaded.get(__package__ + ".anomaly")
+    if not EDGE_OBSERVERS and (anomaly is None or not anomaly.is_anomaly_enabled()):
+        return None
     hooks = list(EDGE_OBSERVERS)
-    if anomaly.is_anomaly_enabled():
+    if anomaly is not None and anomaly.is_anomaly_enabled():
         hooks.append(anomaly.check_gradient)
     if not hooks:
         return None
