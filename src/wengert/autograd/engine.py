@@ -11,7 +11,7 @@ because every node that consumes it was created later and has run already.
 from __future__ import annotations
 
 import sys
-from heapq import heapify, heappop, heappush
+from heapq import heapify, heappop, heappush, heapreplace
 from operator import attrgetter
 
 import numpy as np
@@ -295,8 +295,21 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     changed = last_change
-    while heap:
-        node = heappop(heap)[1]
+    nxt = None  # the node to run next without a trip through the heap, if it may
+    while True:
+        # A chain's next node is usually the parent the node before it just reached.
+        # When that parent's seq is above every waiting node's, nothing left to run can
+        # add to its cotangent (a node that could was created after it, and nothing left
+        # has a seq above the heap's top), so it runs at once: no heap push and pop.
+        if nxt is None:
+            if not heap:
+                break
+            node = heappop(heap)[1]
+        elif not heap or heap[0][0] > -nxt.seq:
+            node = nxt
+        else:
+            node = heapreplace(heap, (-nxt.seq, nxt))[1]
+        nxt = None
         ct = pop(node)
         parents = node.ps
         if type(parents) is int:  # stored inline (see Node)
@@ -348,6 +361,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
         # Most rules take one or two saved values: a call with them spelled out costs
         # less than one with ``*args`` (no argument tuple built per call).
         arity = -1 if prim.variadic else len(args)
+        m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
         for i, parent in enumerate(parents):
             if parent is None or (wanted is not None and parent not in wanted):
                 continue
@@ -361,28 +375,38 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 m = rules[i](ns, out, *args)
             if m is None:
                 continue
-            if m is IDENTITY:
-                g = ct
-            elif m is NEGATE:
-                g = -ct
-            elif type(m) in LINEAR_MAP_TYPES:
-                g = m.transpose(ns, ct)
-            elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
-                g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
-            else:  # a complex multiplier pulls back conjugated (see autograd.linear)
-                g = ct * conj(ns, m)
-            if meta is not None and meta[i] is not None:
-                shape, dtype = meta[i]
-                g = ns.sum_to(g, shape)
-                if g.dtype != dtype:
-                    g = ns.astype(g, dtype)
+            if i and m is m0 and parent is parents[0]:
+                g = g0  # x * x: the same map to the same value pulls back the same array
+            else:
+                if m is IDENTITY:
+                    g = ct
+                elif m is NEGATE:
+                    g = -ct
+                elif type(m) in LINEAR_MAP_TYPES:
+                    g = m.transpose(ns, ct)
+                elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                    g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+                else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                    g = ct * conj(ns, m)
+                if meta is not None and meta[i] is not None:
+                    shape, dtype = meta[i]
+                    g = ns.sum_to(g, shape)
+                    if g.dtype != dtype:
+                        g = ns.astype(g, dtype)
+                m0, g0 = m, g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = get(parent)
             if prev is None:
                 cts[parent] = g
-                if type(parent) is Node:
-                    heappush(heap, (-parent.seq, parent))
+                if type(parent) is Node:  # reached for the first time: it waits its turn
+                    if nxt is None:
+                        nxt = parent
+                    elif parent.seq > nxt.seq:
+                        heappush(heap, (-nxt.seq, nxt))
+                        nxt = parent
+                    else:
+                        heappush(heap, (-parent.seq, parent))
             elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
                   and prev.shape == g.shape and prev.dtype == g.dtype):
                 prev += g  # a large sum this pass made (nobody else sees it): in place
