@@ -139,15 +139,19 @@ def _save_modes(prim, n):
 def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     """Apply ``prim`` to ``args`` (tensors or raw constants) and record it if needed."""
     record = False
-    for a in args:
+    arrays = []
+    for a in args:  # (one pass: the inputs' arrays, and whether to record)
         if type(a) in TENSOR_TYPES:
             if a._fw is not None:
                 return _bind_dual(prim, args, params)
             if a._requires_grad:
                 record = True
-    if prim.view:
+            arrays.append(a._data)
+        else:
+            arrays.append(a)
+    if prim.view and type(args[0]) in TENSOR_TYPES and type(arrays[0]) is not ndarray:
         _as_array_data(args[0])
-    arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
+        arrays[0] = args[0]._data
     record = record and _mode.enabled and prim.rule is not None
     residual = None
     try:
@@ -168,52 +172,69 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
 
 
 def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
-    """Put one application of ``prim`` on the tape; return its output tensor."""
-    parents, saved, versions = [], [], []
-    meta = None
-    any_value = False
+    """Put one application of ``prim`` on the tape; return its output tensor.
+
+    One pass over the inputs, building only what the node keeps (``binary_fn``
+    is the same, spelled out for two inputs): linear layers, losses and
+    reductions come here once per call, and a small model's step is mostly
+    such fixed costs.
+    """
+    n = len(args)
+    modes = (prim.save,) * n if prim.variadic else prim.save
     readers = prim.readers
-    for a in args:
-        if type(a) in TENSOR_TYPES and a._vc is not None:
-            check_view_is_current(a)
-    wants = [type(a) in TENSOR_TYPES and a._requires_grad for a in args]
-    for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
-        is_tensor = type(a) in TENSOR_TYPES
-        if mode is VALUE and readers is not None and not any(wants[j] for j in readers[i]):
+    parents = [None] * n
+    saved = [None] * n
+    versions = None  # made when a tensor's value is saved
+    meta = None
+    tensor_saved = False  # a leaf, a view or a constant tensor is among the saved values
+    for i in range(n):
+        a, mode = args[i], modes[i]
+        if mode is VALUE and readers is not None and not any(
+                type(args[j]) in TENSOR_TYPES and args[j]._requires_grad for j in readers[i]):
             mode = None  # no rule that reads it will run
-        if is_tensor and a._requires_grad:
-            parents.append(a._node or a)
+        if type(a) not in TENSOR_TYPES:
+            if mode is VALUE:
+                saved[i] = a
+            elif mode is SPEC:
+                saved[i] = ArraySpec(a)
+            continue
+        if a._vc is not None:
+            check_view_is_current(a)
+        if a._requires_grad:
+            parents[i] = a._node or a
             if prim.broadcasts:
                 arr = arrays[i]
                 if arr.shape != out.shape or arr.dtype != out.dtype:
                     if meta is None:
-                        meta = [None] * len(args)
+                        meta = [None] * n
                     meta[i] = (arr.shape, arr.dtype)
-        else:
-            parents.append(None)
         if mode is VALUE:
-            if is_tensor:
-                any_value = True
-                value, version = keep(a)
-                saved.append(value)
-                versions.append(version)
+            if versions is None:
+                versions = [None] * n
+            node = a._node
+            if node is not None and a._vc is None:  # keep(a), inlined
+                saved[i], versions[i] = a._data, node.mods
             else:
-                saved.append(a)
-                versions.append(None)
-        else:
-            saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
-            versions.append(None)
+                saved[i], versions[i] = a, (0 if a._vc is None else a._vc[0])
+                tensor_saved = True
+        elif mode is SPEC:
+            saved[i] = ArraySpec(arrays[i])
     result = _wrap(out, None, True)
     if prim.view and type(args[0]) in TENSOR_TYPES and shares_memory(out, arrays[0]):
         make_view(result, args[0])
-    if any_value:
-        versions = (TensorVersions if any(type(v) in TENSOR_TYPES for v in saved)
-                    else tuple)(versions)
-    node = Node(prim, tuple(parents), tuple(saved), versions if any_value else None,
-                params, out if prim.save_out else None, meta)
-    result._node = node
+    if versions is not None:
+        versions = (TensorVersions if tensor_saved else tuple)(versions)
+    result._node = node = _new(Node)  # Node(prim, parents, saved, ...), inlined
+    node.prim = prim
+    if n == 1 or n == 2:  # the parents inline (see Node)
+        node.ps, node.p0, node.p1 = n, parents[0], parents[-1] if n == 2 else None
+    else:
+        node.ps, node.p0, node.p1 = tuple(parents), None, None
+    node.saved, node.versions, node.params = tuple(saved), versions, params
+    node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
+    node.seq, node.hooks, node.out_fw, node.residual = _next_seq(), None, None, None
     if PACK is not None:
-        if any_value or prim.save_out:
+        if versions is not None or prim.save_out:
             PACK(node)
     elif residual is not None:  # (not kept past hooks that promise to hold saved values)
         node.residual = residual
