@@ -30,7 +30,7 @@ from ._backend import (
     shares_memory,
 )
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
-from .autograd.grad_mode import _mode
+from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
 from .autograd.node import Node, TensorVersions, _next_seq
 
@@ -152,7 +152,7 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     if prim.view and type(args[0]) in TENSOR_TYPES and type(arrays[0]) is not ndarray:
         _as_array_data(args[0])
         arrays[0] = args[0]._data
-    record = record and _mode.enabled and prim.rule is not None
+    record = record and (not _OFF or _mode.enabled) and prim.rule is not None
     residual = None
     try:
         if record and prim.residual is not None:
@@ -307,7 +307,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
         t._grad = t._hooks = None
         t._retains_grad, t._view_version = False, 0
-        if not (x._requires_grad and _mode.enabled and differentiable):
+        if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
@@ -355,6 +355,15 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
     a_for_a, a_for_b = 0 in readers[0], 1 in readers[0]
     b_for_a, b_for_b = 0 in readers[1], 1 in readers[1]
 
+    cached = (None, None, None)  # the last float constant, the dtype it met, its array
+
+    def _cached_constant(value: float, dtype):
+        nonlocal cached
+        c = _array_constant(value, dtype)
+        if not c.flags.writeable:  # (a shared one: not 0.0 or NaN)
+            cached = (value, dtype, c)  # one tuple: threads read it whole
+        return c
+
     def apply(a, b) -> Tensor:
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
         if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
@@ -378,37 +387,49 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     ad = ad[()]
             ra, rb = a._requires_grad, b._requires_grad
         elif ta:
-            tv = type(b)
-            if tv is not float and tv is not int:
-                b = constant(b)
-                if type(b) is complex and a._data.dtype.kind in "biu":
-                    a = a.to(default_complex_dtype())
-            if type(b) is float and a._data.dtype.kind in "biu":
-                a = _to_default_float(a)
-            if a._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            ad = a._data
-            weak = type(b) in _WEAK  # takes the tensor's dtype and shape
-            if array_constants and type(b) is float and type(ad) is ndarray:
-                b = _array_constant(b, ad.dtype)
-            bd = b
-            ra, rb = a._requires_grad, False
+            ad, last = a._data, cached
+            if b is last[0] and type(ad) is ndarray and ad.dtype is last[1] and a._fw is None:
+                # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
+                # same dtype again: its cached array, without the checks below.
+                b = bd = last[2]
+                weak, ra, rb = True, a._requires_grad, False
+            else:
+                tv = type(b)
+                if tv is not float and tv is not int:
+                    b = constant(b)
+                    if type(b) is complex and a._data.dtype.kind in "biu":
+                        a = a.to(default_complex_dtype())
+                if type(b) is float and a._data.dtype.kind in "biu":
+                    a = _to_default_float(a)
+                if a._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                ad = a._data
+                weak = type(b) in _WEAK  # takes the tensor's dtype and shape
+                if array_constants and type(b) is float and type(ad) is ndarray:
+                    b = _cached_constant(b, ad.dtype)
+                bd = b
+                ra, rb = a._requires_grad, False
         else:
             if not tb:
                 return apply(_as_tensor(a), b)
-            a = constant(a)
-            if type(a) is complex and b._data.dtype.kind in "biu":
-                b = b.to(default_complex_dtype())
-            if type(a) is float and b._data.dtype.kind in "biu":
-                b = _to_default_float(b)
-            if b._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            bd = b._data
-            weak = type(a) in _WEAK
-            if array_constants and type(a) is float and type(bd) is ndarray:
-                a = _array_constant(a, bd.dtype)
-            ad = a
-            ra, rb = False, b._requires_grad
+            bd, last = b._data, cached
+            if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
+                a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
+                weak, ra, rb = True, False, b._requires_grad
+            else:
+                a = constant(a)
+                if type(a) is complex and b._data.dtype.kind in "biu":
+                    b = b.to(default_complex_dtype())
+                if type(a) is float and b._data.dtype.kind in "biu":
+                    b = _to_default_float(b)
+                if b._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                bd = b._data
+                weak = type(a) in _WEAK
+                if array_constants and type(a) is float and type(bd) is ndarray:
+                    a = _cached_constant(a, bd.dtype)
+                ad = a
+                ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
@@ -417,7 +438,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
         t._grad = t._hooks = None
         t._retains_grad, t._view_version = False, 0
-        if not ((ra or rb) and _mode.enabled and differentiable):
+        if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())

@@ -19,7 +19,7 @@ from numpy import ndarray
 
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
-from .grad_mode import _mode
+from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
 from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node, TensorVersions, last_change
@@ -227,7 +227,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
         cts[edge] = g if prev is None else prev + g
 
     prev_mode = _mode.enabled
-    _mode.enabled = create_graph
+    _set_enabled(create_graph)
     # Rules evaluate derivatives at singular points (log at 0, 0/0) on branches
     # that a mask then discards; NumPy's warnings about them would be noise.
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
@@ -237,7 +237,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
                       needed, wanted, capture_nodes, _edge_hook(), caller)
     finally:
         errstate.__exit__(None, None, None)
-        _mode.enabled = prev_mode
+        _set_enabled(prev_mode)
 
     if not accumulate:
         return _gather(targets, target_edges, cts, capture_nodes, create_graph,
