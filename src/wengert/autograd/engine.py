@@ -295,6 +295,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     changed = last_change
+    targeted = bool(capture_nodes) or needed is not None
     nxt = None  # the node to run next without a trip through the heap, if it may
     while True:
         # A chain's next node is usually the parent the node before it just reached.
@@ -318,10 +319,11 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             raise _freed_error(node, caller)
         if node.hooks is not None:
             ct = _run_hooks(node.hooks, ct, create_graph)
-        if capture_nodes and node in capture_nodes:
-            capture_nodes[node] = ct
-        if needed is not None and node not in needed:
-            continue  # not run: another pass may still need it
+        if targeted:  # grad(...) or backward(inputs=...)
+            if node in capture_nodes:
+                capture_nodes[node] = ct
+            if needed is not None and node not in needed:
+                continue  # not run: another pass may still need it
         prim = node.prim
         args, versions, out = node.saved, node.versions, node.out
         if create_graph or type(versions) is PackedVersions or type(out) is Packed:
@@ -362,7 +364,9 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
         # less than one with ``*args`` (no argument tuple built per call).
         arity = -1 if prim.variadic else len(args)
         m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
-        for i, parent in enumerate(parents):
+        i = -1
+        for parent in parents:  # (a counter costs less than enumerate's pairs)
+            i += 1
             if parent is None or (wanted is not None and parent not in wanted):
                 continue
             if arity == 2:
