@@ -189,9 +189,13 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
     tensor_saved = False  # a leaf, a view or a constant tensor is among the saved values
     for i in range(n):
         a, mode = args[i], modes[i]
-        if mode is VALUE and readers is not None and not any(
-                type(args[j]) in TENSOR_TYPES and args[j]._requires_grad for j in readers[i]):
-            mode = None  # no rule that reads it will run
+        if mode is VALUE and readers is not None:
+            for j in readers[i]:  # (a loop: any() of a generator costs a frame per call)
+                r = args[j]
+                if type(r) in TENSOR_TYPES and r._requires_grad:
+                    break
+            else:
+                mode = None  # no rule that reads it will run
         if type(a) not in TENSOR_TYPES:
             if mode is VALUE:
                 saved[i] = a
