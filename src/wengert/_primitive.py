@@ -236,7 +236,8 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
         node.ps, node.p0, node.p1 = tuple(parents), None, None
     node.saved, node.versions, node.params = tuple(saved), versions, params
     node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
-    node.seq, node.hooks, node.out_fw, node.residual = _next_seq(), None, None, None
+    node.seq = _next_seq()
+    node.hooks = node.out_fw = node.residual = None
     if PACK is not None:
         if versions is not None or prim.save_out:
             PACK(node)
@@ -307,11 +308,13 @@ def unary_fn(prim: Primitive, floating: bool = False):
             out = impl(x._data)
         except (ValueError, TypeError) as e:
             raise op_error(prim, (x._data,), e) from None
-        t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
-        t._grad = t._hooks = None
-        t._retains_grad, t._view_version = False, 0
+        t = _new(Tensor)  # _wrap, inlined (chained stores: no tuple built and unpacked)
+        t._data = out
+        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._retains_grad = False
+        t._view_version = 0
         if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
+            t._node = None
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
@@ -331,9 +334,16 @@ def unary_fn(prim: Primitive, floating: bool = False):
         else:
             saved, versions = _NOTHING1, None
         t._node = n = _new(Node)  # Node(prim, (node or x,), saved, ...), inlined
-        n.prim, n.p0, n.p1, n.ps, n.saved, n.versions = prim, node or x, None, 1, saved, versions
-        n.params, n.out, n.mods, n.meta, n.seq = (), out if save_out else None, 0, None, _next_seq()
-        n.hooks = n.out_fw = n.residual = None
+        n.prim = prim
+        n.p0 = node or x
+        n.ps = 1
+        n.p1 = n.meta = n.hooks = n.out_fw = n.residual = None
+        n.saved = saved
+        n.versions = versions
+        n.params = ()
+        n.out = out if save_out else None
+        n.mods = 0
+        n.seq = _next_seq()
         if PACK is not None and (save_x or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -438,11 +448,13 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
             raise op_error(prim, (ad, bd), e) from None
-        t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
-        t._grad = t._hooks = None
-        t._retains_grad, t._view_version = False, 0
+        t = _new(Tensor)  # _wrap, inlined (as in unary_fn)
+        t._data = out
+        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._retains_grad = False
+        t._view_version = 0
         if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
+            t._node = None
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
@@ -491,11 +503,18 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         else:
             saved, versions = _NOTHING2, None
         t._node = n = _new(Node)  # Node(prim, (a, b), saved, ...), inlined
-        n.prim, n.p0, n.p1, n.ps = prim, (a._node or a) if ra else None, (
-            b._node or b) if rb else None, 2
-        n.saved, n.versions, n.params, n.out, n.mods = saved, versions, (), (
-            out if save_out else None), 0
-        n.meta, n.seq, n.hooks, n.out_fw, n.residual = meta, _next_seq(), None, None, None
+        n.prim = prim
+        n.p0 = (a._node or a) if ra else None
+        n.p1 = (b._node or b) if rb else None
+        n.ps = 2
+        n.saved = saved
+        n.versions = versions
+        n.params = ()
+        n.out = out if save_out else None
+        n.mods = 0
+        n.meta = meta
+        n.seq = _next_seq()
+        n.hooks = n.out_fw = n.residual = None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:
