@@ -30,7 +30,7 @@ from ._backend import (
     shares_memory,
 )
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
-from .autograd.grad_mode import _mode
+from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
 from .autograd.node import Node, TensorVersions, _next_seq
 
@@ -139,16 +139,20 @@ def _save_modes(prim, n):
 def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
     """Apply ``prim`` to ``args`` (tensors or raw constants) and record it if needed."""
     record = False
-    for a in args:
+    arrays = []
+    for a in args:  # (one pass: the inputs' arrays, and whether to record)
         if type(a) in TENSOR_TYPES:
             if a._fw is not None:
                 return _bind_dual(prim, args, params)
             if a._requires_grad:
                 record = True
-    if prim.view:
+            arrays.append(a._data)
+        else:
+            arrays.append(a)
+    if prim.view and type(args[0]) in TENSOR_TYPES and type(arrays[0]) is not ndarray:
         _as_array_data(args[0])
-    arrays = [a._data if type(a) in TENSOR_TYPES else a for a in args]
-    record = record and _mode.enabled and prim.rule is not None
+        arrays[0] = args[0]._data
+    record = record and (not _OFF or _mode.enabled) and prim.rule is not None
     residual = None
     try:
         if record and prim.residual is not None:
@@ -168,52 +172,74 @@ def bind(prim: Primitive, args: tuple, params: tuple = ()) -> Tensor:
 
 
 def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
-    """Put one application of ``prim`` on the tape; return its output tensor."""
-    parents, saved, versions = [], [], []
-    meta = None
-    any_value = False
+    """Put one application of ``prim`` on the tape; return its output tensor.
+
+    One pass over the inputs, building only what the node keeps (``binary_fn``
+    is the same, spelled out for two inputs): linear layers, losses and
+    reductions come here once per call, and a small model's step is mostly
+    such fixed costs.
+    """
+    n = len(args)
+    modes = (prim.save,) * n if prim.variadic else prim.save
     readers = prim.readers
-    for a in args:
-        if type(a) in TENSOR_TYPES and a._vc is not None:
+    parents = [None] * n
+    saved = [None] * n
+    versions = None  # made when a tensor's value is saved
+    meta = None
+    tensor_saved = False  # a leaf, a view or a constant tensor is among the saved values
+    for i in range(n):
+        a, mode = args[i], modes[i]
+        if mode is VALUE and readers is not None:
+            for j in readers[i]:  # (a loop: any() of a generator costs a frame per call)
+                r = args[j]
+                if type(r) in TENSOR_TYPES and r._requires_grad:
+                    break
+            else:
+                mode = None  # no rule that reads it will run
+        if type(a) not in TENSOR_TYPES:
+            if mode is VALUE:
+                saved[i] = a
+            elif mode is SPEC:
+                saved[i] = ArraySpec(a)
+            continue
+        if a._vc is not None:
             check_view_is_current(a)
-    wants = [type(a) in TENSOR_TYPES and a._requires_grad for a in args]
-    for i, (a, mode) in enumerate(zip(args, _save_modes(prim, len(args)))):
-        is_tensor = type(a) in TENSOR_TYPES
-        if mode is VALUE and readers is not None and not any(wants[j] for j in readers[i]):
-            mode = None  # no rule that reads it will run
-        if is_tensor and a._requires_grad:
-            parents.append(a._node or a)
+        if a._requires_grad:
+            parents[i] = a._node or a
             if prim.broadcasts:
                 arr = arrays[i]
                 if arr.shape != out.shape or arr.dtype != out.dtype:
                     if meta is None:
-                        meta = [None] * len(args)
+                        meta = [None] * n
                     meta[i] = (arr.shape, arr.dtype)
-        else:
-            parents.append(None)
         if mode is VALUE:
-            if is_tensor:
-                any_value = True
-                value, version = keep(a)
-                saved.append(value)
-                versions.append(version)
+            if versions is None:
+                versions = [None] * n
+            node = a._node
+            if node is not None and a._vc is None:  # keep(a), inlined
+                saved[i], versions[i] = a._data, node.mods
             else:
-                saved.append(a)
-                versions.append(None)
-        else:
-            saved.append(ArraySpec(arrays[i]) if mode is SPEC else None)
-            versions.append(None)
+                saved[i], versions[i] = a, (0 if a._vc is None else a._vc[0])
+                tensor_saved = True
+        elif mode is SPEC:
+            saved[i] = ArraySpec(arrays[i])
     result = _wrap(out, None, True)
     if prim.view and type(args[0]) in TENSOR_TYPES and shares_memory(out, arrays[0]):
         make_view(result, args[0])
-    if any_value:
-        versions = (TensorVersions if any(type(v) in TENSOR_TYPES for v in saved)
-                    else tuple)(versions)
-    node = Node(prim, tuple(parents), tuple(saved), versions if any_value else None,
-                params, out if prim.save_out else None, meta)
-    result._node = node
+    if versions is not None:
+        versions = (TensorVersions if tensor_saved else tuple)(versions)
+    result._node = node = _new(Node)  # Node(prim, parents, saved, ...), inlined
+    node.prim = prim
+    if n == 1 or n == 2:  # the parents inline (see Node)
+        node.ps, node.p0, node.p1 = n, parents[0], parents[-1] if n == 2 else None
+    else:
+        node.ps, node.p0, node.p1 = tuple(parents), None, None
+    node.saved, node.versions, node.params = tuple(saved), versions, params
+    node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
+    node.seq = _next_seq()
+    node.hooks = node.out_fw = node.residual = None
     if PACK is not None:
-        if any_value or prim.save_out:
+        if versions is not None or prim.save_out:
             PACK(node)
     elif residual is not None:  # (not kept past hooks that promise to hold saved values)
         node.residual = residual
@@ -282,11 +308,13 @@ def unary_fn(prim: Primitive, floating: bool = False):
             out = impl(x._data)
         except (ValueError, TypeError) as e:
             raise op_error(prim, (x._data,), e) from None
-        t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
-        t._grad = t._hooks = None
-        t._retains_grad, t._view_version = False, 0
-        if not (x._requires_grad and _mode.enabled and differentiable):
+        t = _new(Tensor)  # _wrap, inlined (chained stores: no tuple built and unpacked)
+        t._data = out
+        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._retains_grad = False
+        t._view_version = 0
+        if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
+            t._node = None
             t._requires_grad = False
             if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
@@ -306,9 +334,16 @@ def unary_fn(prim: Primitive, floating: bool = False):
         else:
             saved, versions = _NOTHING1, None
         t._node = n = _new(Node)  # Node(prim, (node or x,), saved, ...), inlined
-        n.prim, n.p0, n.p1, n.ps, n.saved, n.versions = prim, node or x, None, 1, saved, versions
-        n.params, n.out, n.mods, n.meta, n.seq = (), out if save_out else None, 0, None, _next_seq()
-        n.hooks = n.out_fw = n.residual = None
+        n.prim = prim
+        n.p0 = node or x
+        n.ps = 1
+        n.p1 = n.meta = n.hooks = n.out_fw = n.residual = None
+        n.saved = saved
+        n.versions = versions
+        n.params = ()
+        n.out = out if save_out else None
+        n.mods = 0
+        n.seq = _next_seq()
         if PACK is not None and (save_x or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -334,6 +369,15 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
     a_for_a, a_for_b = 0 in readers[0], 1 in readers[0]
     b_for_a, b_for_b = 0 in readers[1], 1 in readers[1]
 
+    cached = (None, None, None)  # the last float constant, the dtype it met, its array
+
+    def _cached_constant(value: float, dtype):
+        nonlocal cached
+        c = _array_constant(value, dtype)
+        if not c.flags.writeable:  # (a shared one: not 0.0 or NaN)
+            cached = (value, dtype, c)  # one tuple: threads read it whole
+        return c
+
     def apply(a, b) -> Tensor:
         ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
         if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
@@ -357,46 +401,60 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     ad = ad[()]
             ra, rb = a._requires_grad, b._requires_grad
         elif ta:
-            tv = type(b)
-            if tv is not float and tv is not int:
-                b = constant(b)
-                if type(b) is complex and a._data.dtype.kind in "biu":
-                    a = a.to(default_complex_dtype())
-            if type(b) is float and a._data.dtype.kind in "biu":
-                a = _to_default_float(a)
-            if a._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            ad = a._data
-            weak = type(b) in _WEAK  # takes the tensor's dtype and shape
-            if array_constants and type(b) is float and type(ad) is ndarray:
-                b = _array_constant(b, ad.dtype)
-            bd = b
-            ra, rb = a._requires_grad, False
+            ad, last = a._data, cached
+            if b is last[0] and type(ad) is ndarray and ad.dtype is last[1] and a._fw is None:
+                # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
+                # same dtype again: its cached array, without the checks below.
+                b = bd = last[2]
+                weak, ra, rb = True, a._requires_grad, False
+            else:
+                tv = type(b)
+                if tv is not float and tv is not int:
+                    b = constant(b)
+                    if type(b) is complex and a._data.dtype.kind in "biu":
+                        a = a.to(default_complex_dtype())
+                if type(b) is float and a._data.dtype.kind in "biu":
+                    a = _to_default_float(a)
+                if a._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                ad = a._data
+                weak = type(b) in _WEAK  # takes the tensor's dtype and shape
+                if array_constants and type(b) is float and type(ad) is ndarray:
+                    b = _cached_constant(b, ad.dtype)
+                bd = b
+                ra, rb = a._requires_grad, False
         else:
             if not tb:
                 return apply(_as_tensor(a), b)
-            a = constant(a)
-            if type(a) is complex and b._data.dtype.kind in "biu":
-                b = b.to(default_complex_dtype())
-            if type(a) is float and b._data.dtype.kind in "biu":
-                b = _to_default_float(b)
-            if b._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            bd = b._data
-            weak = type(a) in _WEAK
-            if array_constants and type(a) is float and type(bd) is ndarray:
-                a = _array_constant(a, bd.dtype)
-            ad = a
-            ra, rb = False, b._requires_grad
+            bd, last = b._data, cached
+            if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
+                a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
+                weak, ra, rb = True, False, b._requires_grad
+            else:
+                a = constant(a)
+                if type(a) is complex and b._data.dtype.kind in "biu":
+                    b = b.to(default_complex_dtype())
+                if type(a) is float and b._data.dtype.kind in "biu":
+                    b = _to_default_float(b)
+                if b._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                bd = b._data
+                weak = type(a) in _WEAK
+                if array_constants and type(a) is float and type(bd) is ndarray:
+                    a = _cached_constant(a, bd.dtype)
+                ad = a
+                ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
             raise op_error(prim, (ad, bd), e) from None
-        t = _new(Tensor)  # _wrap, inlined
-        t._data, t._node, t._vc, t._fw, t._base = out, None, None, None, None
-        t._grad = t._hooks = None
-        t._retains_grad, t._view_version = False, 0
-        if not ((ra or rb) and _mode.enabled and differentiable):
+        t = _new(Tensor)  # _wrap, inlined (as in unary_fn)
+        t._data = out
+        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._retains_grad = False
+        t._view_version = 0
+        if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
+            t._node = None
             t._requires_grad = False
             if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
                 t._data = out.astype(get_default_dtype())
@@ -445,11 +503,18 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         else:
             saved, versions = _NOTHING2, None
         t._node = n = _new(Node)  # Node(prim, (a, b), saved, ...), inlined
-        n.prim, n.p0, n.p1, n.ps = prim, (a._node or a) if ra else None, (
-            b._node or b) if rb else None, 2
-        n.saved, n.versions, n.params, n.out, n.mods = saved, versions, (), (
-            out if save_out else None), 0
-        n.meta, n.seq, n.hooks, n.out_fw, n.residual = meta, _next_seq(), None, None, None
+        n.prim = prim
+        n.p0 = (a._node or a) if ra else None
+        n.p1 = (b._node or b) if rb else None
+        n.ps = 2
+        n.saved = saved
+        n.versions = versions
+        n.params = ()
+        n.out = out if save_out else None
+        n.mods = 0
+        n.meta = meta
+        n.seq = _next_seq()
+        n.hooks = n.out_fw = n.residual = None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:

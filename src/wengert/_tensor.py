@@ -316,10 +316,22 @@ class Tensor:
                 can be differentiated again (higher-order derivatives).
             inputs: accumulate only into these tensors.
         """
-        from .autograd.engine import backward
+        run = _engine_backward or _load_engine()
+        run((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+            inputs)
 
-        backward((self,), None if gradient is None else (gradient,), retain_graph,
-                 create_graph, inputs)
+
+_engine_backward = None
+"""``autograd.engine.backward`` once loaded (the engine imports this module, so it is
+found on first use, not imported on every ``loss.backward()``)."""
+
+
+def _load_engine():
+    global _engine_backward
+    from .autograd.engine import backward
+
+    _engine_backward = backward
+    return backward
 
 
 def _wrap(data, node=None, requires_grad=False) -> Tensor:

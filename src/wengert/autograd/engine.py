@@ -10,7 +10,8 @@ because every node that consumes it was created later and has run already.
 
 from __future__ import annotations
 
-from heapq import heapify, heappop, heappush
+import sys
+from heapq import heapify, heappop, heappush, heapreplace
 from operator import attrgetter
 
 import numpy as np
@@ -18,12 +19,13 @@ from numpy import ndarray
 
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
-from .grad_mode import _mode
+from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
 from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
 from .node import Node, TensorVersions, last_change
 
 _by_seq = attrgetter("seq")
+_loaded = sys.modules
 
 _IN_PLACE_SIZE = 16384
 """Gradient sums of at least this many elements are added in place into the engine's own
@@ -120,8 +122,10 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
                     f"element, but output {i} has shape {out.shape}. Pass the cotangent, e.g. "
                     f"y.backward(gradient=wg.ones_like(y)), or reduce first (y.sum().backward())."
                 )
-            g = _wrap(np.ones(out._data.shape, out._data.dtype))
-        elif type(g) not in TENSOR_TYPES:
+            g = _ones(out._data)  # (its shape is right: no check below)
+            seeds.append((out._node or out, _wrap(g) if create_graph else g))
+            continue
+        if type(g) not in TENSOR_TYPES:
             g = _wrap(np.asarray(g, dtype=out._data.dtype))
         elif g.dtype != out.dtype:
             g = g.to(out.dtype)  # the cotangent takes the output's dtype
@@ -132,6 +136,22 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
             )
         seeds.append((out._node or out, g if create_graph else g._data))
     return seeds
+
+
+_ONE: dict = {}
+"""dtype -> a 0-d array holding 1: a copy of it is the implicit seed of a scalar output
+(``np.ones`` costs seven times as much, paid on every ``loss.backward()``)."""
+
+
+def _ones(data):
+    """A fresh array of ones shaped and typed as ``data`` (the seed may be handed out
+    and changed in place, by a hook or as a ``.grad``: never a shared one)."""
+    if data.shape:
+        return np.ones(data.shape, data.dtype)
+    one = _ONE.get(data.dtype)
+    if one is None:
+        one = _ONE[data.dtype] = np.ones((), data.dtype)
+    return one.copy()
 
 
 def _collect(roots, caller) -> list[Node]:
@@ -207,7 +227,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
         cts[edge] = g if prev is None else prev + g
 
     prev_mode = _mode.enabled
-    _mode.enabled = create_graph
+    _set_enabled(create_graph)
     # Rules evaluate derivatives at singular points (log at 0, 0/0) on branches
     # that a mask then discards; NumPy's warnings about them would be noise.
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
@@ -217,7 +237,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
                       needed, wanted, capture_nodes, _edge_hook(), caller)
     finally:
         errstate.__exit__(None, None, None)
-        _mode.enabled = prev_mode
+        _set_enabled(prev_mode)
 
     if not accumulate:
         return _gather(targets, target_edges, cts, capture_nodes, create_graph,
@@ -237,10 +257,12 @@ sends along an edge (``tools.trace`` uses it for the adjoint table)."""
 def _edge_hook():
     """What to call for each gradient of this pass: None unless someone listens
     (anomaly mode, a trace), so that a normal backward pays nothing."""
-    from . import anomaly
-
+    # (Anomaly mode can be on only once its module was imported: no import per pass.)
+    anomaly = _loaded.get(__package__ + ".anomaly")
+    if not EDGE_OBSERVERS and (anomaly is None or not anomaly.is_anomaly_enabled()):
+        return None
     hooks = list(EDGE_OBSERVERS)
-    if anomaly.is_anomaly_enabled():
+    if anomaly is not None and anomaly.is_anomaly_enabled():
         hooks.append(anomaly.check_gradient)
     if not hooks:
         return None
@@ -273,8 +295,22 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
     changed = last_change
-    while heap:
-        node = heappop(heap)[1]
+    targeted = bool(capture_nodes) or needed is not None
+    nxt = None  # the node to run next without a trip through the heap, if it may
+    while True:
+        # A chain's next node is usually the parent the node before it just reached.
+        # When that parent's seq is above every waiting node's, nothing left to run can
+        # add to its cotangent (a node that could was created after it, and nothing left
+        # has a seq above the heap's top), so it runs at once: no heap push and pop.
+        if nxt is None:
+            if not heap:
+                break
+            node = heappop(heap)[1]
+        elif not heap or heap[0][0] > -nxt.seq:
+            node = nxt
+        else:
+            node = heapreplace(heap, (-nxt.seq, nxt))[1]
+        nxt = None
         ct = pop(node)
         parents = node.ps
         if type(parents) is int:  # stored inline (see Node)
@@ -283,10 +319,11 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             raise _freed_error(node, caller)
         if node.hooks is not None:
             ct = _run_hooks(node.hooks, ct, create_graph)
-        if capture_nodes and node in capture_nodes:
-            capture_nodes[node] = ct
-        if needed is not None and node not in needed:
-            continue  # not run: another pass may still need it
+        if targeted:  # grad(...) or backward(inputs=...)
+            if node in capture_nodes:
+                capture_nodes[node] = ct
+            if needed is not None and node not in needed:
+                continue  # not run: another pass may still need it
         prim = node.prim
         args, versions, out = node.saved, node.versions, node.out
         if create_graph or type(versions) is PackedVersions or type(out) is Packed:
@@ -326,7 +363,10 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
         # Most rules take one or two saved values: a call with them spelled out costs
         # less than one with ``*args`` (no argument tuple built per call).
         arity = -1 if prim.variadic else len(args)
-        for i, parent in enumerate(parents):
+        m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
+        i = -1
+        for parent in parents:  # (a counter costs less than enumerate's pairs)
+            i += 1
             if parent is None or (wanted is not None and parent not in wanted):
                 continue
             if arity == 2:
@@ -339,28 +379,38 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 m = rules[i](ns, out, *args)
             if m is None:
                 continue
-            if m is IDENTITY:
-                g = ct
-            elif m is NEGATE:
-                g = -ct
-            elif type(m) in LINEAR_MAP_TYPES:
-                g = m.transpose(ns, ct)
-            elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
-                g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
-            else:  # a complex multiplier pulls back conjugated (see autograd.linear)
-                g = ct * conj(ns, m)
-            if meta is not None and meta[i] is not None:
-                shape, dtype = meta[i]
-                g = ns.sum_to(g, shape)
-                if g.dtype != dtype:
-                    g = ns.astype(g, dtype)
+            if i and m is m0 and parent is parents[0]:
+                g = g0  # x * x: the same map to the same value pulls back the same array
+            else:
+                if m is IDENTITY:
+                    g = ct
+                elif m is NEGATE:
+                    g = -ct
+                elif type(m) in LINEAR_MAP_TYPES:
+                    g = m.transpose(ns, ct)
+                elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                    g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+                else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                    g = ct * conj(ns, m)
+                if meta is not None and meta[i] is not None:
+                    shape, dtype = meta[i]
+                    g = ns.sum_to(g, shape)
+                    if g.dtype != dtype:
+                        g = ns.astype(g, dtype)
+                m0, g0 = m, g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = get(parent)
             if prev is None:
                 cts[parent] = g
-                if type(parent) is Node:
-                    heappush(heap, (-parent.seq, parent))
+                if type(parent) is Node:  # reached for the first time: it waits its turn
+                    if nxt is None:
+                        nxt = parent
+                    elif parent.seq > nxt.seq:
+                        heappush(heap, (-nxt.seq, nxt))
+                        nxt = parent
+                    else:
+                        heappush(heap, (-parent.seq, parent))
             elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
                   and prev.shape == g.shape and prev.dtype == g.dtype):
                 prev += g  # a large sum this pass made (nobody else sees it): in place

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+from threading import get_ident
 
 
 class _GradMode(threading.local):
@@ -12,6 +13,21 @@ class _GradMode(threading.local):
 
 
 _mode = _GradMode()
+
+_OFF: set = set()
+"""The idents of the threads whose grad mode is off (a thread's own entry is kept in step by
+``_set_enabled``). Usually empty, and then recording is on in every thread: the hot paths
+test ``not _OFF or _mode.enabled``, because reading a thread-local attribute costs four
+times a plain one (110 ns per op on the development machine)."""
+
+
+def _set_enabled(on: bool) -> None:
+    """Set this thread's grad mode: the one way to change it (keeps ``_OFF`` in step)."""
+    _mode.enabled = on
+    if on:
+        _OFF.discard(get_ident())
+    else:
+        _OFF.add(get_ident())
 
 
 def is_grad_enabled() -> bool:
@@ -30,10 +46,10 @@ class _Switch:
 
     def __enter__(self):
         self._prev = _mode.enabled
-        _mode.enabled = self._target
+        _set_enabled(self._target)
 
     def __exit__(self, *exc):
-        _mode.enabled = self._prev
+        _set_enabled(self._prev)
 
     def __new__(cls, func=None):
         self = super().__new__(cls)
@@ -106,13 +122,13 @@ class set_grad_enabled(_Switch):  # noqa: N801
     def __init__(self, mode: bool):
         self._target = bool(mode)
         self._prev = _mode.enabled
-        _mode.enabled = self._target
+        _set_enabled(self._target)
 
     def __enter__(self):
         pass
 
     def __call__(self, fn):
-        _mode.enabled = self._prev
+        _set_enabled(self._prev)
         return super().__call__(fn)
 
 
