@@ -31,7 +31,7 @@ from ._backend import (
 )
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
-from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES
+from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, quiet_rules
 from .autograd.node import Node, TensorVersions, _next_seq
 
 VALUE = "value"
@@ -709,18 +709,19 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
     out_shape, out_dtype = out._data.shape, out._data.dtype
     rule_out = rule_out if prim.save_out else None
     total = None
-    for i, t in enumerate(tangents):
-        if t is None:
-            continue
-        m = input_map(prim, i, ns, rule_out, saved, params)
-        if m is None:
-            continue
-        term = apply_map(ns, m, t)
-        if term.shape != out_shape:
-            term = ns.broadcast_to(term, out_shape)
-        if term.dtype != out_dtype:
-            term = ns.astype(term, out_dtype)
-        total = term if total is None else total + term
+    with quiet_rules():
+        for i, t in enumerate(tangents):
+            if t is None:
+                continue
+            m = input_map(prim, i, ns, rule_out, saved, params)
+            if m is None:
+                continue
+            term = apply_map(ns, m, t)
+            if term.shape != out_shape:
+                term = ns.broadcast_to(term, out_shape)
+            if term.dtype != out_dtype:
+                term = ns.astype(term, out_dtype)
+            total = term if total is None else total + term
     if total is None:
         return out
     if unwrap:

@@ -21,7 +21,15 @@ from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
-from .linear import COMPLEX_DTYPES, IDENTITY, LINEAR_MAP_TYPES, NEGATE, REAL_SCALAR_TYPES, conj
+from .linear import (
+    COMPLEX_DTYPES,
+    IDENTITY,
+    LINEAR_MAP_TYPES,
+    NEGATE,
+    REAL_SCALAR_TYPES,
+    conj,
+    quiet_rules,
+)
 from .node import Node, TensorVersions, last_change
 
 _by_seq = attrgetter("seq")
@@ -228,9 +236,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
 
     prev_mode = _mode.enabled
     _set_enabled(create_graph)
-    # Rules evaluate derivatives at singular points (log at 0, 0/0) on branches
-    # that a mask then discards; NumPy's warnings about them would be noise.
-    errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    errstate = quiet_rules()
     errstate.__enter__()
     try:
         _reverse_pass(cts, DIFF if create_graph else FAST, create_graph, retain_graph,

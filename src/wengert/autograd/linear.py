@@ -50,6 +50,13 @@ def _select_bits(mask, t, bits):
 """NumPy's real scalar types (0-d results): ``type(x) in`` it is cheaper than ``x.dtype``."""
 
 
+def quiet_rules():
+    """The floating-point error state rules run under, in both modes: rules evaluate
+    derivatives at singular points (log at 0, 0/0, inf * 0) on branches that a mask or
+    a zero weight then discards, so NumPy's warnings about them would be noise."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 class LinearMap:
     """Base class: subclasses define ``apply`` (JVP) and ``transpose`` (VJP)."""
 
