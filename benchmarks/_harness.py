@@ -236,6 +236,8 @@ def collector_note(timings: dict[str, Timing], per: int = 1) -> str:
 def _seconds(s: float) -> str:
     if s < 5e-9:
         return "~0"
+    if s >= 1:
+        return f"{s:.3g} s"
     return f"{s * 1e3:.3g} ms" if s >= 1e-3 else f"{s * 1e6:.3g} us"
 
 
