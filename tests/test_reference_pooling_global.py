@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 
 import wengert as wg
-import wengert.autograd.forward_ad as fwAD
 import wengert.nn.functional as F
 
 torch = pytest.importorskip("torch")
+
+from _pooling_reference import compare_derivatives  # noqa: E402 (tests/_pooling_reference.py; needs torch)
+
 TF = torch.nn.functional
 
 rng = np.random.default_rng(77)
@@ -54,24 +56,7 @@ def test_global_average_matches_torch(name, shape, kwargs, dtype):
     w_out, t_out = getattr(F, name)(wx, **kwargs), getattr(TF, name)(tx, **kwargs)
     assert w_out.dtype == np.dtype(dtype) and w_out.shape == tuple(t_out.shape)
     np.testing.assert_allclose(w_out.detach().numpy(), t_out.detach().numpy(), **tol)
-    u = rng.standard_normal(w_out.shape).astype(dtype)
-    wu, tu = wg.tensor(u, requires_grad=True), torch.tensor(u, requires_grad=True)
-    (w_g,) = wg.grad(w_out, [wx], grad_outputs=(wu,), create_graph=True)
-    (t_g,) = torch.autograd.grad(t_out, [tx], tu, create_graph=True)
-    np.testing.assert_allclose(w_g.detach().numpy(), t_g.detach().numpy(), **tol)
-    # second order: the gradient is linear in the cotangent (and constant in x)
-    v = rng.standard_normal(shape).astype(dtype)
-    (w_gu,) = wg.grad((w_g * wg.tensor(v)).sum(), [wu])
-    (t_gu,) = torch.autograd.grad((t_g * torch.tensor(v)).sum(), [tu])
-    np.testing.assert_allclose(w_gu.numpy(), t_gu.numpy(), **tol)
-    with fwAD.dual_level():
-        w_t = fwAD.unpack_dual(getattr(F, name)(fwAD.make_dual(wg.tensor(x), wg.tensor(v)),
-                                                **kwargs)).tangent
-    import torch.autograd.forward_ad as tfw
-    with tfw.dual_level():
-        t_t = tfw.unpack_dual(getattr(TF, name)(tfw.make_dual(torch.tensor(x), torch.tensor(v)),
-                                                **kwargs)).tangent
-    np.testing.assert_allclose(w_t.numpy(), t_t.numpy(), **tol)
+    compare_derivatives(name, x, kwargs, (w_out, t_out), (wx, tx), rng, tol)
 
 
 def _recorded_ops(t):
