@@ -216,7 +216,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
             if versions is None:
                 versions = [None] * n
             node = a._node
-            if node is not None and a._vc is None:  # keep(a), inlined
+            if node is not None and a._vc is None:  # a raw array or the tensor: see Node.saved
                 saved[i], versions[i] = a._data, node.mods
             else:
                 saved[i], versions[i] = a, (0 if a._vc is None else a._vc[0])
@@ -246,21 +246,6 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
     if OBSERVERS:
         _notify(prim, node, result, args)
     return result
-
-
-def keep(a: Tensor) -> tuple:
-    """What a node stores of an input value it needs, and that value's version.
-
-    A tensor computed on the tape that has no views is stored as its raw
-    array: its producer node counts in-place changes (``Node.mods``), so the
-    tensor object itself need not be kept alive. That halves the objects a
-    long graph holds (and the garbage collector must walk). Leaves, views and
-    constant tensors are kept as tensors and checked by their version counter.
-    """
-    node = a._node
-    if node is not None and a._vc is None:
-        return a._data, node.mods
-    return a, (0 if a._vc is None else a._vc[0])
 
 
 def _notify(prim, node, result, args):
@@ -326,7 +311,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
             check_view_is_current(x)
         node = x._node
         if save_x:
-            if node is not None and x._vc is None:  # keep(x), inlined
+            if node is not None and x._vc is None:  # (as in _record: see Node.saved)
                 saved, version = (x._data,), node.mods
                 versions = _ZERO1 if version == 0 else (version,)
             else:
@@ -477,7 +462,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         need_a = save_a and (a_for_a and ra or a_for_b and rb)
         need_b = save_b and (b_for_a and ra or b_for_b and rb)
         if need_a or need_b:
-            common = _COMMON_VERSIONS  # (keep(a), inlined for the common case)
+            common = _COMMON_VERSIONS  # (what a node keeps: see Node.saved)
             if need_a and ta:
                 node = a._node
                 if node is not None and a._vc is None:

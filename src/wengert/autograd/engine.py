@@ -265,8 +265,6 @@ def _edge_hook():
     (anomaly mode, a trace), so that a normal backward pays nothing."""
     # (Anomaly mode can be on only once its module was imported: no import per pass.)
     anomaly = _loaded.get(__package__ + ".anomaly")
-    if not EDGE_OBSERVERS and (anomaly is None or not anomaly.is_anomaly_enabled()):
-        return None
     hooks = list(EDGE_OBSERVERS)
     if anomaly is not None and anomaly.is_anomaly_enabled():
         hooks.append(anomaly.check_gradient)

@@ -45,7 +45,10 @@ class Node:
         saved: what the rule needs, per input: its value when the rule needs
             it (the raw array for a tensor computed on the tape, the tensor
             itself for a leaf, a view or a constant tensor), an ``ArraySpec``
-            when only its shape and dtype are needed, else ``None``.
+            when only its shape and dtype are needed, else ``None``. A raw
+            array keeps no tensor alive (its producer's ``mods`` counts in-place
+            changes to it): that halves the objects a long graph holds, which
+            the garbage collector walks.
         versions: per saved value, the version it had when saved (checked by
             the engine: a value changed in place since then is refused); for a
             raw array that is its producer's ``mods`` count. A ``TensorVersions``
