@@ -92,7 +92,7 @@ class Tape:
         """Output tangents (raw arrays) for input ``tangents`` (raw arrays; with ``batch``,
         each has a leading dimension of that size). None marks a zero tangent."""
         tan = {e: t for e, t in zip(self.inputs, tangents) if t is not None}
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with lin.quiet_rules():
             for node in self.order:
                 total = self._push_node(node, tan, batch)
                 if total is not None:
@@ -143,7 +143,7 @@ class Tape:
                 prev = cts.get(edge)
                 cts[edge] = c if prev is None else prev + c
         pop = cts.pop
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with lin.quiet_rules():
             for node in reversed(self.order):  # decreasing seq, as the engine goes
                 ct = pop(node, None)
                 if ct is not None:

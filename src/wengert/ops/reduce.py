@@ -149,10 +149,11 @@ def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
     dim = dim_arg(dim, axis)
     axes = _axes(dim, input.ndim, "mean")
     count = input._data.size if axes is None else math.prod(input.shape[a] for a in axes)
+    total = sum(input, axes, keepdim)
     if count:
-        return sum(input, axes, keepdim) / count
+        return total / count
     with np.errstate(invalid="ignore"):  # nothing to average: 0 / 0 = nan, as in PyTorch
-        return sum(input, axes, keepdim) / count
+        return total / count
 
 
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
@@ -517,10 +518,9 @@ def _logsumexp(x, axis, keepdims):
 def _logsumexp_rule(ns, out, x, axis, keepdims):
     """d logsumexp = softmax: ``exp(x - logsumexp(x))``."""
     shifted = out if keepdims else ns.reshape(out, kept_shape(x.shape, axis))
-    # a slice of -infs (or holding +inf): inf - inf = nan, PyTorch's gradient there
-    with np.errstate(invalid="ignore"):
-        shifted = x - shifted
-    return Compose(Scale(ns.exp(shifted)), SumAxes(x.shape, axis, keepdims))
+    # A slice of -infs (or holding +inf) gives inf - inf = nan, PyTorch's gradient there;
+    # rules run under ``quiet_rules``, so NumPy does not warn about it.
+    return Compose(Scale(ns.exp(x - shifted)), SumAxes(x.shape, axis, keepdims))
 
 
 logsumexp_p = Primitive("logsumexp", _logsumexp, save=(VALUE,), save_out=True, n_params=2,

@@ -21,6 +21,7 @@ from .._primitive import FAST, apply_map, input_map
 from .._tensor import TENSOR_TYPES, Tensor
 from ..autograd import engine
 from ..autograd.engine import _unpack_saved
+from ..autograd.linear import quiet_rules
 from .tape import Tape, TraceLine, recording
 
 BAR, DOT = "\u0304", "\u0307"  # combining macron (v̄) and dot above (v̇)
@@ -134,9 +135,10 @@ def _tangent_trace(tape: Tape, inputs, direction) -> list[TraceLine]:
             if p is None or id(p) not in tangent:
                 continue
             terms.append(f"∂{me}/∂{names[id(p)]}·{_dotted(names[id(p)])}")
-            m = input_map(prim, i, FAST, node.out, saved, node.params)
-            if m is not None:
-                total = total + apply_map(FAST, m, tangent[id(p)])
+            with quiet_rules():  # (as wherever rules run)
+                m = input_map(prim, i, FAST, node.out, saved, node.params)
+                if m is not None:
+                    total = total + apply_map(FAST, m, tangent[id(p)])
         tangent[id(node)] = total
         lines.append(TraceLine(_dotted(me), " + ".join(terms) or "0", total))
     return lines
