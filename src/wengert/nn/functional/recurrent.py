@@ -419,12 +419,12 @@ def _scan(xp, h0, c0, w, b, w_hr, cell, reverse):
 def _weight_grad(dhp, out, h0, reverse):
     """``sum_t dhp[t]^T @ h_prev[t]`` as one product over the steps whose ``h_prev`` is a
     row of ``out``, plus the step that started from ``h0``."""
-    steps, _, gates = dhp.shape
+    steps = dhp.shape[0]
     first = steps - 1 if reverse else 0
     dw = dhp[first].T @ h0
     if steps > 1:
         rest, prev = (dhp[:-1], out[1:steps]) if reverse else (dhp[1:], out[:steps - 1])
-        dw += rest.reshape(-1, gates).T @ prev.reshape(-1, prev.shape[-1])
+        dw += _gram(FAST, rest, prev)
     return dw
 
 
