@@ -24,13 +24,14 @@ from .graph import Packed, PackedVersions
 from .linear import (
     COMPLEX_DTYPES,
     IDENTITY,
+    KNOWN_RULES,
     LINEAR_MAP_TYPES,
     NEGATE,
     REAL_SCALAR_TYPES,
     conj,
     quiet_rules,
 )
-from .node import Node, TensorVersions, last_change
+from .node import Node, last_change
 
 _by_seq = attrgetter("seq")
 _loaded = sys.modules
@@ -298,9 +299,12 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     owned: dict = {}
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
+    map_types, plans_get = LINEAR_MAP_TYPES, _PLANS.get
     changed = last_change
     targeted = bool(capture_nodes) or needed is not None
-    nxt = None  # the node to run next without a trip through the heap, if it may
+    # The node to run next without a trip through the heap, if it may, and its
+    # cotangent (held here, not in ``cts``, until it runs or joins the heap).
+    nxt = nxt_ct = None
     while True:
         # A chain's next node is usually the parent the node before it just reached.
         # When that parent's seq is above every waiting node's, nothing left to run can
@@ -310,15 +314,19 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             if not heap:
                 break
             node = heappop(heap)[1]
+            ct = pop(node)
         elif not heap or heap[0][0] > -nxt.seq:
-            node = nxt
+            node, ct = nxt, nxt_ct
         else:
+            cts[nxt] = nxt_ct
             node = heapreplace(heap, (-nxt.seq, nxt))[1]
+            ct = pop(node)
         nxt = None
-        ct = pop(node)
         parents = node.ps
-        if type(parents) is int:  # stored inline (see Node)
-            parents = (node.p0,) if parents == 1 else (node.p0, node.p1)
+        if parents == 1:  # stored inline (see Node)
+            parents = (node.p0,)
+        elif parents == 2:
+            parents = (node.p0, node.p1)
         elif parents is None:
             raise _freed_error(node, caller)
         if node.hooks is not None:
@@ -330,7 +338,18 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 continue  # not run: another pass may still need it
         prim = node.prim
         args, versions, out = node.saved, node.versions, node.out
-        if create_graph or type(versions) is PackedVersions or type(out) is Packed:
+        if (versions is None or type(versions) is tuple) and not create_graph and (
+                out is None or type(out) is not Packed):
+            # Raw arrays (or nothing) saved: check them only if something changed in
+            # place since the node was recorded (their producers' ``mods``).
+            if changed[0] > node.seq:
+                if versions is not None:
+                    for i, v in enumerate(versions):
+                        if v is not None and parents[i].mods != v:
+                            _unpack_saved(node, False)  # raises, naming the value
+                if out is not None and node.mods:
+                    _unpack_saved(node, False)  # raises: the saved output changed
+        elif create_graph or type(versions) is PackedVersions or type(out) is Packed:
             if versions is not None or out is not None:
                 args = _unpack_saved(node, create_graph)
             if out is not None:
@@ -339,48 +358,51 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 if create_graph:
                     out = _wrap(out, node, True)
                     out._fw = node.out_fw
-        elif type(versions) is TensorVersions or changed[0] > node.seq:
-            # _unpack_saved's common case, inlined: unwrap saved tensors, check versions
-            # (nothing to check for raw arrays when nothing changed in place since).
-            if versions is not None:
-                for i, v in enumerate(versions):
-                    if v is None:
-                        continue
-                    s = args[i]
-                    if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
-                        vc = s._vc
-                        if vc is not None and vc[0] != v:
-                            _unpack_saved(node, False)  # raises, naming the value
-                        if args is node.saved:
-                            args = list(args)
-                        args[i] = s._data
-                    elif parents[i].mods != v:
-                        _unpack_saved(node, False)  # raises
+        else:  # TensorVersions: _unpack_saved's common case, inlined
+            for i, v in enumerate(versions):
+                if v is None:
+                    continue
+                s = args[i]
+                if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
+                    vc = s._vc
+                    if vc is not None and vc[0] != v:
+                        _unpack_saved(node, False)  # raises, naming the value
+                    if args is node.saved:
+                        args = list(args)
+                    args[i] = s._data
+                elif parents[i].mods != v:
+                    _unpack_saved(node, False)  # raises
             if out is not None and node.mods:
                 _unpack_saved(node, False)  # raises: the saved output changed
-        if node.params:
-            args = (*args, *node.params)
+        # The rules (with the maps known without a call, see KNOWN_RULES) and how to
+        # call them: most take one or two saved values, and a call with them spelled
+        # out costs less than one with ``*args`` (no argument tuple built per call).
+        rules, arity = plans_get(prim) or _plan(prim)
+        if node.params:  # (arity 0: the rules take ``*args``)
+            args, arity = (*args, *node.params), min(arity, 0)
         if prim.residual is not None:  # handed over once, and only to a first-order pass
-            args = (*args, None if create_graph else node.residual)
+            args, arity = (*args, None if create_graph else node.residual), min(arity, 0)
             node.residual = None
-        rules, meta = prim.rule, node.meta
-        # Most rules take one or two saved values: a call with them spelled out costs
-        # less than one with ``*args`` (no argument tuple built per call).
-        arity = -1 if prim.variadic else len(args)
+        meta = node.meta
         m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
         i = -1
         for parent in parents:  # (a counter costs less than enumerate's pairs)
             i += 1
-            if parent is None or (wanted is not None and parent not in wanted):
+            if parent is None or (targeted and wanted is not None and parent not in wanted):
                 continue
-            if arity == 2:
-                m = rules[i](ns, out, args[0], args[1])
-            elif arity == 1:
-                m = rules[i](ns, out, args[0])
-            elif arity < 0:
+            if arity < 0:
                 m = rules(ns, i, out, *args)
             else:
-                m = rules[i](ns, out, *args)
+                m = rules[i]
+                if type(m) is int:  # the multiplier is a saved value (or the output)
+                    m = args[m] if m >= 0 else out
+                elif type(m) not in map_types:
+                    if arity == 2:
+                        m = m(ns, out, args[0], args[1])
+                    elif arity == 1:
+                        m = m(ns, out, args[0])
+                    else:
+                        m = m(ns, out, *args)
             if m is None:
                 continue
             if i and m is m0 and parent is parents[0]:
@@ -390,7 +412,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     g = ct
                 elif m is NEGATE:
                     g = -ct
-                elif type(m) in LINEAR_MAP_TYPES:
+                elif type(m) in map_types:
                     g = m.transpose(ns, ct)
                 elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
                     g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
@@ -404,26 +426,45 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 m0, g0 = m, g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
-            prev = get(parent)
+            prev = nxt_ct if parent is nxt else get(parent)
             if prev is None:
-                cts[parent] = g
-                if type(parent) is Node:  # reached for the first time: it waits its turn
-                    if nxt is None:
-                        nxt = parent
-                    elif parent.seq > nxt.seq:
-                        heappush(heap, (-nxt.seq, nxt))
-                        nxt = parent
-                    else:
-                        heappush(heap, (-parent.seq, parent))
+                if type(parent) is not Node:  # a leaf
+                    cts[parent] = g
+                elif nxt is None:  # reached for the first time: it waits its turn
+                    nxt, nxt_ct = parent, g
+                elif parent.seq > nxt.seq:
+                    cts[nxt] = nxt_ct
+                    heappush(heap, (-nxt.seq, nxt))
+                    nxt, nxt_ct = parent, g
+                else:
+                    cts[parent] = g
+                    heappush(heap, (-parent.seq, parent))
             elif (owned and owned_get(parent) == id(prev) and type(g) is ndarray
                   and prev.shape == g.shape and prev.dtype == g.dtype):
                 prev += g  # a large sum this pass made (nobody else sees it): in place
             else:
-                prev = cts[parent] = prev + g
+                prev = prev + g
+                if parent is nxt:
+                    nxt_ct = prev
+                else:
+                    cts[parent] = prev
                 if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
                     owned[parent] = id(prev)
         if not retain_graph:
             node.ps = node.p0 = node.p1 = node.saved = node.out = None
+
+
+_PLANS: dict = {}
+"""Primitive -> ``(rules, arity)`` for ``_reverse_pass``: per input its rule, or what the
+rule is known to return (``KNOWN_RULES``), and the number of saved values; a variadic
+primitive's one rule and arity -1 (not kept: custom Functions make one per class)."""
+
+
+def _plan(prim):
+    if prim.variadic:
+        return prim.rule, -1
+    plan = _PLANS[prim] = (tuple(KNOWN_RULES.get(r, r) for r in prim.rule), len(prim.rule))
+    return plan
 
 
 def _unpack_saved(node, create_graph):

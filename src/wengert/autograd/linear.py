@@ -101,6 +101,42 @@ IDENTITY = _Identity()
 NEGATE = _Negate()
 
 
+# -- rules the engine need not call ---------------------------------------------------
+
+KNOWN_RULES: dict = {}
+"""Rules whose result is known without calling them, by function: a constant map
+(``add``'s ``IDENTITY``) or the index of the saved value they return (``OUTPUT`` for the
+output). The engine's first-order pass reads the map off the node instead of calling the
+rule: a Python call costs as much as five lines of the loop, and most of a program's
+edges (``+``, ``-``, ``*``, ``exp``) have such rules. Other callers just call them."""
+
+OUTPUT = -1
+"""``returns(OUTPUT)``: the rule's map is the primitive's output (``exp``)."""
+
+
+def constant_rule(m: LinearMap):
+    """The rule whose map is always ``m`` (``IDENTITY`` for both inputs of ``add``)."""
+    def rule(ns, out, *saved):
+        return m
+
+    KNOWN_RULES[rule] = m
+    return rule
+
+
+def returns(k: int):
+    """The rule whose multiplier is saved value ``k`` (``mul``'s ``y`` for ``x``), or the
+    output for ``k = OUTPUT`` (``exp``)."""
+    if k == OUTPUT:
+        def rule(ns, out, *saved):
+            return out
+    else:
+        def rule(ns, out, *saved):
+            return saved[k]
+
+    KNOWN_RULES[rule] = k
+    return rule
+
+
 class Scale(LinearMap):
     """``t -> t * c`` for an elementwise factor ``c`` (adjoint: ``ct * conj(c)``)."""
 

@@ -14,11 +14,21 @@ import math
 import operator
 
 import numpy as np
+from numpy import ndarray
 
 from .._backend import get_default_dtype
 from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary_fn
 from .._tensor import Tensor
-from ..autograd.linear import IDENTITY, NEGATE, DivideBy, LinearMap, Mask
+from ..autograd.linear import (
+    IDENTITY,
+    NEGATE,
+    OUTPUT,
+    DivideBy,
+    LinearMap,
+    Mask,
+    constant_rule,
+    returns,
+)
 from ._registry import method, not_differentiable, supports_complex, tensor_arg
 from .complex import _unordered, abs_rule, real_only
 
@@ -46,23 +56,19 @@ __all__ = [
 # 2.0)``, and on arrays the operator calls the same ufunc.
 
 add_p = Primitive("add", operator.add, broadcasts=True,
-                  rule=(lambda ns, out, x, y: IDENTITY,
-                        lambda ns, out, x, y: IDENTITY))
+                  rule=(constant_rule(IDENTITY), constant_rule(IDENTITY)))
 
 sub_p = Primitive("sub", operator.sub, broadcasts=True,
-                  rule=(lambda ns, out, x, y: IDENTITY,
-                        lambda ns, out, x, y: NEGATE))
+                  rule=(constant_rule(IDENTITY), constant_rule(NEGATE)))
 
 mul_p = Primitive("mul", operator.mul, save=(VALUE, VALUE), uses=((1,), (0,)), broadcasts=True,
-                  rule=(lambda ns, out, x, y: y,
-                        lambda ns, out, x, y: x))
+                  rule=(returns(1), returns(0)))  # d(x y)/dx = y, d(x y)/dy = x
 
 div_p = Primitive("div", operator.truediv, save=(None, VALUE), save_out=True, broadcasts=True,
                   rule=(lambda ns, out, x, y: DivideBy(y),
                         lambda ns, out, x, y: -(out / y)))
 
-neg_p = Primitive("neg", operator.neg, save=(None,),
-                  rule=(lambda ns, out, x: NEGATE,))
+neg_p = Primitive("neg", operator.neg, save=(None,), rule=(constant_rule(NEGATE),))
 
 
 def _pow_dx(ns, out, x, y):
@@ -158,6 +164,25 @@ method("negative")(neg)
 # (name, forward, saves x?, saves out?, derivative d out / d x, description)
 
 
+class _Ones(dict):
+    """dtype -> a read-only 0-d array holding 1 (made on first use)."""
+
+    def __missing__(self, dtype):
+        one = self[dtype] = np.ones((), dtype)
+        one.flags.writeable = False
+        return one
+
+
+ONES = _Ones()
+"""The 1 of ``1 - x`` in a rule on an array: NumPy makes the same value of a Python 1,
+bit for bit, but converts it on every call, which doubles the cost of the ufunc call.
+(On a tensor or a NumPy scalar the rule uses the number itself.)"""
+
+
+def _tanh_slope(ns, y, x):
+    return (ONES[y.dtype] if type(y) is ndarray else 1) - y * y
+
+
 def _sigmoid(x):
     if x.dtype.kind == "c":  # (logaddexp has no complex loop)
         return 1 / (1 + np.exp(-x))
@@ -172,12 +197,12 @@ def _relu(x):
 
 
 _UNARY = [
-    ("exp", np.exp, False, True, lambda ns, y, x: y, "e raised to each element"),
+    ("exp", np.exp, False, True, returns(OUTPUT), "e raised to each element"),
     ("log", np.log, True, False, lambda ns, y, x: DivideBy(x), "natural logarithm"),
     ("sin", np.sin, True, False, lambda ns, y, x: ns.cos(x), "sine"),
     ("cos", np.cos, True, False, lambda ns, y, x: -ns.sin(x), "cosine"),
     ("tan", np.tan, False, True, lambda ns, y, x: 1 + y * y, "tangent"),
-    ("tanh", np.tanh, False, True, lambda ns, y, x: 1 - y * y, "hyperbolic tangent"),
+    ("tanh", np.tanh, False, True, _tanh_slope, "hyperbolic tangent"),
     ("sigmoid", _sigmoid, False, True, lambda ns, y, x: y * (1 - y),
      "logistic sigmoid 1 / (1 + exp(-x)), computed stably"),
     ("relu", _relu, False, True, lambda ns, y, x: Mask(y > 0),
