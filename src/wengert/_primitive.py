@@ -293,9 +293,13 @@ def unary_fn(prim: Primitive, floating: bool = False):
             out = impl(x._data)
         except (ValueError, TypeError) as e:
             raise op_error(prim, (x._data,), e) from None
-        t = _new(Tensor)  # _wrap, inlined (chained stores: no tuple built and unpacked)
+        t = _new(Tensor)  # _wrap, inlined (a statement per store: cheaper than chained ones)
         t._data = out
-        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._vc = None
+        t._fw = None
+        t._base = None
+        t._grad = None
+        t._hooks = None
         t._retains_grad = False
         t._view_version = 0
         if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
@@ -322,7 +326,11 @@ def unary_fn(prim: Primitive, floating: bool = False):
         n.prim = prim
         n.p0 = node or x
         n.ps = 1
-        n.p1 = n.meta = n.hooks = n.out_fw = n.residual = None
+        n.p1 = None
+        n.meta = None
+        n.hooks = None
+        n.out_fw = None
+        n.residual = None
         n.saved = saved
         n.versions = versions
         n.params = ()
@@ -371,7 +379,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             b, tb = _wrap(b), True
         mixed = False
         if ta and tb:
-            if a._data.dtype is not b._data.dtype:
+            if a is not b and a._data.dtype is not b._data.dtype:
                 a, b = promote(a, b)
                 mixed = True
             if a._fw is not None or b._fw is not None:
@@ -435,7 +443,11 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
             raise op_error(prim, (ad, bd), e) from None
         t = _new(Tensor)  # _wrap, inlined (as in unary_fn)
         t._data = out
-        t._vc = t._fw = t._base = t._grad = t._hooks = None
+        t._vc = None
+        t._fw = None
+        t._base = None
+        t._grad = None
+        t._hooks = None
         t._retains_grad = False
         t._view_version = 0
         if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
@@ -456,7 +468,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         # saw to that) and one shape make an output of that shape; a Python
         # number takes the tensor's dtype and shape. Only otherwise compare.
         meta = None
-        if (mixed or bd.shape != ad.shape) if ta and tb else not weak:
+        if (ad is not bd and (mixed or bd.shape != ad.shape)) if ta and tb else not weak:
             meta = _broadcast_meta(ad if ra else None, bd if rb else None, out)
         # Save only what a rule that will run reads (x * c keeps nothing of x).
         need_a = save_a and (a_for_a and ra or a_for_b and rb)
@@ -464,19 +476,19 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         if need_a or need_b:
             common = _COMMON_VERSIONS  # (what a node keeps: see Node.saved)
             if need_a and ta:
-                node = a._node
-                if node is not None and a._vc is None:
+                node, vc = a._node, a._vc
+                if node is not None and vc is None:
                     sa, va = a._data, node.mods
-                else:
-                    sa, va, common = a, version_of(a), _COMMON_TENSOR_VERSIONS
+                else:  # (version_of, inlined)
+                    sa, va, common = a, 0 if vc is None else vc[0], _COMMON_TENSOR_VERSIONS
             else:
                 sa, va = a if need_a else None, None
             if need_b and tb:
-                node = b._node
-                if node is not None and b._vc is None:
+                node, vc = b._node, b._vc
+                if node is not None and vc is None:
                     sb, vb = b._data, node.mods
-                else:
-                    sb, vb, common = b, version_of(b), _COMMON_TENSOR_VERSIONS
+                else:  # (version_of, inlined)
+                    sb, vb, common = b, 0 if vc is None else vc[0], _COMMON_TENSOR_VERSIONS
             else:
                 sb, vb = b if need_b else None, None
             saved = (sa, sb)
@@ -499,7 +511,9 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         n.mods = 0
         n.meta = meta
         n.seq = _next_seq()
-        n.hooks = n.out_fw = n.residual = None
+        n.hooks = None
+        n.out_fw = None
+        n.residual = None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:

@@ -299,6 +299,9 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     owned: dict = {}
     owned_get = owned.get
     complex_dtypes, real_scalars = COMPLEX_DTYPES, REAL_SCALAR_TYPES  # locals: read per op
+    # The last real dtype a cotangent had: an identity test instead of hashing a dtype
+    # (NumPy does not cache its hash: 400 instructions) to see that it is not complex.
+    real = None
     map_types, plans_get = LINEAR_MAP_TYPES, _PLANS.get
     changed = last_change
     targeted = bool(capture_nodes) or needed is not None
@@ -377,12 +380,13 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
         # The rules (with the maps known without a call, see KNOWN_RULES) and how to
         # call them: most take one or two saved values, and a call with them spelled
         # out costs less than one with ``*args`` (no argument tuple built per call).
-        rules, arity = plans_get(prim) or _plan(prim)
-        if node.params:  # (arity 0: the rules take ``*args``)
-            args, arity = (*args, *node.params), min(arity, 0)
-        if prim.residual is not None:  # handed over once, and only to a first-order pass
-            args, arity = (*args, None if create_graph else node.residual), min(arity, 0)
-            node.residual = None
+        rules, arity = plans_get(prim.rule) or _plan(prim)
+        if arity <= 0:  # params, a residual, or variadic
+            if node.params:
+                args = (*args, *node.params)
+            if prim.residual is not None:  # handed over once, and only to a first-order pass
+                args = (*args, None if create_graph else node.residual)
+                node.residual = None
         meta = node.meta
         m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
         i = -1
@@ -408,14 +412,14 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             if i and m is m0 and parent is parents[0]:
                 g = g0  # x * x: the same map to the same value pulls back the same array
             else:
-                if m is IDENTITY:
-                    g = ct
-                elif m is NEGATE:
-                    g = -ct
-                elif type(m) in map_types:
-                    g = m.transpose(ns, ct)
+                if type(m) in map_types:
+                    g = ct if m is IDENTITY else -ct if m is NEGATE else m.transpose(ns, ct)
+                elif type(ct) is ndarray and ct.dtype is real:
+                    g = ct * m
                 elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
                     g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+                    if type(ct) is ndarray:
+                        real = ct.dtype
                 else:  # a complex multiplier pulls back conjugated (see autograd.linear)
                     g = ct * conj(ns, m)
                 if meta is not None and meta[i] is not None:
@@ -423,7 +427,8 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     g = ns.sum_to(g, shape)
                     if g.dtype != dtype:
                         g = ns.astype(g, dtype)
-                m0, g0 = m, g
+                m0 = m
+                g0 = g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = nxt_ct if parent is nxt else get(parent)
@@ -450,20 +455,32 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     cts[parent] = prev
                 if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
                     owned[parent] = id(prev)
-        if not retain_graph:
-            node.ps = node.p0 = node.p1 = node.saved = node.out = None
+        if not retain_graph:  # (one statement per store: cheaper than a chained one)
+            node.ps = None
+            node.p0 = None
+            node.p1 = None
+            node.saved = None
+            node.out = None
 
 
 _PLANS: dict = {}
-"""Primitive -> ``(rules, arity)`` for ``_reverse_pass``: per input its rule, or what the
-rule is known to return (``KNOWN_RULES``), and the number of saved values; a variadic
-primitive's one rule and arity -1 (not kept: custom Functions make one per class)."""
+"""Primitive -> ``(rules, arity, prim.rule)`` for ``_reverse_pass``: per input its rule,
+or what the rule is known to return (``KNOWN_RULES``), and how to call the rules: with
+the saved values spelled out (arity 1 or 2), with ``*args`` after appending the params
+and the residual (0; also for 3 or more), or, for a variadic primitive (its one rule;
+not kept: custom Functions make one per class), ``rule(ns, i, out, *args)`` (-1)."""
 
 
 def _plan(prim):
+    rule = prim.rule
     if prim.variadic:
-        return prim.rule, -1
-    plan = _PLANS[prim] = (tuple(KNOWN_RULES.get(r, r) for r in prim.rule), len(prim.rule))
+        return rule, -1
+    rules = tuple(KNOWN_RULES.get(r, r) for r in rule)
+    arity = 0 if prim.n_params or prim.residual else len(rules)
+    plan = _PLANS.get(rule)
+    if plan is not None and plan[1] != arity:  # one rule tuple, two kinds of primitive
+        arity = 0
+    plan = _PLANS[rule] = (rules, arity)
     return plan
 
 
