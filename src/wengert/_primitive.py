@@ -32,7 +32,7 @@ from ._backend import (
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, quiet_rules
-from .autograd.node import Node, TensorVersions, _next_seq
+from .autograd.node import SEQ, Node, TensorVersions, _next_seq
 
 VALUE = "value"
 """Save mode: the rule needs this input's value."""
@@ -322,7 +322,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
                 saved, versions = (x,), TensorVersions((version_of(x),))
         else:
             saved, versions = _NOTHING1, None
-        t._node = n = _new(Node)  # Node(prim, (node or x,), saved, ...), inlined
+        t._node = n = Node()  # Node.make(prim, (node or x,), saved, ...), inlined
         n.prim = prim
         n.p0 = node or x
         n.ps = 1
@@ -336,7 +336,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
         n.params = ()
         n.out = out if save_out else None
         n.mods = 0
-        n.seq = _next_seq()
+        n.seq = next(SEQ)
         if PACK is not None and (save_x or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -499,7 +499,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                 (tuple if common is _COMMON_VERSIONS else TensorVersions)((va, vb)))
         else:
             saved, versions = _NOTHING2, None
-        t._node = n = _new(Node)  # Node(prim, (a, b), saved, ...), inlined
+        t._node = n = Node()  # Node.make(prim, (a, b), saved, ...), inlined
         n.prim = prim
         n.p0 = (a._node or a) if ra else None
         n.p1 = (b._node or b) if rb else None
@@ -510,7 +510,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         n.out = out if save_out else None
         n.mods = 0
         n.meta = meta
-        n.seq = _next_seq()
+        n.seq = next(SEQ)
         n.hooks = None
         n.out_fw = None
         n.residual = None
@@ -764,7 +764,7 @@ def _without_level(a, level, active):
     node = a._node
     if node is None and a._requires_grad:
         # A leaf: route the copy's gradient to the leaf itself through an alias.
-        node = Node(alias_p, (a,), _NOTHING1, None, (), None, None)
+        node = Node.make(alias_p, (a,), _NOTHING1, None, (), None, None)
     t = make_view(_wrap(a._data, node, a._requires_grad), a)
     t._fw = rest or None
     return t
