@@ -303,6 +303,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     # (NumPy does not cache its hash: 400 instructions) to see that it is not complex.
     real = None
     map_types, plans_get = LINEAR_MAP_TYPES, _PLANS.get
+    node_type, array_type, int_type = Node, ndarray, int  # (a local is read faster)
     changed = last_change
     targeted = bool(capture_nodes) or needed is not None
     # The node to run next without a trip through the heap, if it may, and its
@@ -398,7 +399,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 m = rules(ns, i, out, *args)
             else:
                 m = rules[i]
-                if type(m) is int:  # the multiplier is a saved value (or the output)
+                if type(m) is int_type:  # the multiplier is a saved value (or the output)
                     m = args[m] if m >= 0 else out
                 elif type(m) not in map_types:
                     if arity == 2:
@@ -414,7 +415,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             else:
                 if type(m) in map_types:
                     g = ct if m is IDENTITY else -ct if m is NEGATE else m.transpose(ns, ct)
-                elif type(ct) is ndarray and ct.dtype is real:
+                elif type(ct) is array_type and ct.dtype is real:
                     g = ct * m
                 elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
                     g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
@@ -433,7 +434,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 on_edge(node, i, parent, g)
             prev = nxt_ct if parent is nxt else get(parent)
             if prev is None:
-                if type(parent) is not Node:  # a leaf
+                if type(parent) is not node_type:  # a leaf
                     cts[parent] = g
                 elif nxt is None:  # reached for the first time: it waits its turn
                     nxt, nxt_ct = parent, g
@@ -453,7 +454,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     nxt_ct = prev
                 else:
                     cts[parent] = prev
-                if type(prev) is ndarray and prev.size >= _IN_PLACE_SIZE and not create_graph:
+                if type(prev) is array_type and prev.size >= _IN_PLACE_SIZE and not create_graph:
                     owned[parent] = id(prev)
         if not retain_graph:  # (one statement per store: cheaper than a chained one)
             node.ps = None
