@@ -14,7 +14,7 @@ import numpy as np
 
 from .._primitive import VALUE, Primitive, binary_fn, bind, promote
 from .._tensor import Tensor
-from ..autograd.linear import IDENTITY, Mask
+from ..autograd.linear import IDENTITY, Mask, constant_rule
 from ._registry import as_float_tensor, method, not_differentiable, supports_complex
 from .complex import real_only
 
@@ -90,7 +90,7 @@ def _integer_division(ufunc, name):
 
 fmod = _declare(
     "fmod", _integer_division(np.fmod, "fmod"), save=(VALUE, VALUE), uses=((), (0, 1)),
-    rule=(lambda ns, out, x, y: IDENTITY, lambda ns, out, x, y: -ns.trunc(x / y)),
+    rule=(constant_rule(IDENTITY), lambda ns, out, x, y: -ns.trunc(x / y)),
     doc="""``torch.fmod(input, other)``: the remainder of ``input / other`` rounded toward
     zero (C's ``fmod``: the sign of ``input``). Derivatives: 1 and ``-trunc(input / other)``.
 
@@ -102,7 +102,7 @@ fmod = _declare(
 remainder = _declare(
     "remainder", _integer_division(np.remainder, "remainder"), save=(VALUE, VALUE),
     uses=((), (0, 1)),
-    rule=(lambda ns, out, x, y: IDENTITY, lambda ns, out, x, y: -ns.floor(x / y)),
+    rule=(constant_rule(IDENTITY), lambda ns, out, x, y: -ns.floor(x / y)),
     doc="""``torch.remainder(input, other)``: Python's modulus (the sign of ``other``), also
     ``input % other``. Derivatives: 1 and ``-floor(input / other)``.
 
