@@ -17,7 +17,7 @@ from operator import attrgetter
 import numpy as np
 from numpy import ndarray
 
-from .._primitive import DIFF, FAST
+from .._primitive import DIFF, FAST, enter_quiet, exit_quiet
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
@@ -28,7 +28,6 @@ from .linear import (
     NEGATE,
     REAL_SCALAR_TYPES,
     conj,
-    quiet_rules,
 )
 from .node import Node, TensorVersions, last_change
 
@@ -236,13 +235,12 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
 
     prev_mode = _mode.enabled
     _set_enabled(create_graph)
-    errstate = quiet_rules()
-    errstate.__enter__()
+    quiet = enter_quiet()  # (quiet_rules())
     try:
         _reverse_pass(cts, DIFF if create_graph else FAST, create_graph, retain_graph,
                       needed, wanted, capture_nodes, _edge_hook(), caller)
     finally:
-        errstate.__exit__(None, None, None)
+        exit_quiet(quiet)
         _set_enabled(prev_mode)
 
     if not accumulate:

@@ -130,11 +130,7 @@ class Optimizer:
                 kernel(*arrays, np.empty(p.shape, dtype), np.empty(p.shape, dtype))
                 return
         if p.nbytes <= PIECE_BYTES:  # one piece: the arrays themselves, scratch of their shape
-            scratch = self._scratch.get((p.shape, dtype))
-            if scratch is None:
-                scratch = self._scratch[(p.shape, dtype)] = [
-                    b[:p.size].reshape(p.shape) for b in self._scratch_buffers(dtype)]
-            kernel(*arrays, *scratch)
+            kernel(*arrays, *self._piece_scratch(p))
             return
         n, size = p.size, PIECE_BYTES // dtype.itemsize
         flat = [a.reshape(n) for a in arrays]
@@ -144,6 +140,15 @@ class Optimizer:
             if stop - start < size:
                 s, t = s[:stop - start], t[:stop - start]
             kernel(*[a[start:stop] for a in flat], s, t)
+
+    def _piece_scratch(self, p) -> list:
+        """Two scratch arrays of the shape and dtype of ``p`` (at most ``PIECE_BYTES``),
+        views of the scratch buffers, made once per shape."""
+        scratch = self._scratch.get((p.shape, p.dtype))
+        if scratch is None:
+            scratch = self._scratch[(p.shape, p.dtype)] = [
+                b[:p.size].reshape(p.shape) for b in self._scratch_buffers(p.dtype)]
+        return scratch
 
     def _scratch_buffers(self, dtype) -> list:
         """The two scratch buffers of ``PIECE_BYTES`` of ``dtype`` (allocated once)."""

@@ -24,7 +24,7 @@ from math import prod
 
 import numpy as np
 
-from ..._primitive import FAST, VALUE, Primitive, bind
+from ..._primitive import FAST, VALUE, Primitive, bind, enter_quiet, exit_quiet
 from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import LinearMap
 from ...ops._registry import as_float_tensor
@@ -96,7 +96,8 @@ def _cross_entropy(x, reduction, smoothing, res):
 def _cross_entropy_and_exp(x, reduction, smoothing, res):
     """The loss, and ``(e, s)`` for the rule: ``exp`` of the (shifted) logits and its sums."""
     axis = res.axis_of(x)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    quiet = enter_quiet()  # (quiet_rules(): inf and nan logits give PyTorch's results)
+    try:
         e, s, m = _exp_and_sum(x, axis)
         lse = np.log(s) if m is None else np.log(s) + m
         loss = lse - res.at_targets(x)
@@ -113,6 +114,8 @@ def _cross_entropy_and_exp(x, reduction, smoothing, res):
             return np.squeeze(loss, axis), (e, s)
         total = loss.sum()
         return (total if reduction == "sum" else total / res.denom), (e, s)
+    finally:
+        exit_quiet(quiet)
 
 
 def _per_sample(ns, ct, reduction, res, axis):
