@@ -117,3 +117,25 @@ def test_plain_sgd_fast_path_gives_the_kernels_bits(layout, monkeypatch):
         results.append(p.detach().numpy())
     assert results[0].tobytes() == results[1].tobytes()
     assert value.flags.c_contiguous or not results[0].flags.c_contiguous  # updated in place
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8, np.uint64])
+def test_cross_entropy_target_range_check_in_one_reduction(dtype):
+    """Targets are range-checked as unsigned (a negative one is huge): every dtype, the
+    errors name the op and the bad target, ignore_index still excludes targets."""
+    x = wg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    F = nn.functional
+    good = F.cross_entropy(x, wg.from_numpy(np.array([2, 0], dtype)))
+    ref = F.cross_entropy(x, wg.tensor([2, 0]))
+    assert good.item() == ref.item()
+    with pytest.raises(IndexError, match=r"cross_entropy: target 3 is out of bounds for 3"):
+        F.cross_entropy(x, wg.from_numpy(np.array([3, 0], dtype)))
+    if np.dtype(dtype).kind == "i":
+        with pytest.raises(IndexError, match=r"cross_entropy: target -1 is out of bounds"):
+            F.cross_entropy(x, wg.from_numpy(np.array([0, -1], dtype)))
+        ignored = F.cross_entropy(x, wg.from_numpy(np.array([-100 if dtype != np.int8 else -1,
+                                                             0], dtype)),
+                                  ignore_index=-100 if dtype != np.int8 else -1)
+        assert ignored.item() == F.cross_entropy(x[1:], wg.tensor([0])).item()
+    one = F.cross_entropy(wg.tensor([1.0, 2.0]), wg.from_numpy(np.array(1, dtype)))
+    assert one.item() == pytest.approx(np.log(np.exp(1) + np.exp(2)) - 2)

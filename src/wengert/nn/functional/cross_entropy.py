@@ -220,9 +220,11 @@ def class_targets(op: str, x: Tensor, target, weight, ignore_index):
     if t.shape != expected:
         raise ValueError(f"{op}: for input of shape {x.shape} (classes along dim {axis}) the "
                          f"target must have shape {expected}, got {t.shape}")
-    # Two reductions settle the common case (all targets valid, ignore_index out of range)
-    # without the elementwise masks.
-    in_range = t.size == 0 or (t.min() >= 0 and t.max() < n_classes)
+    # One reduction settles the common case (all targets valid, ignore_index out of range)
+    # without the elementwise masks: viewed as unsigned, a negative target is huge.
+    in_range = t.size == 0 or (
+        t.view(_UNSIGNED.get(t.dtype.itemsize, t.dtype)) if t.dtype.kind == "i" else t
+    ).max() < n_classes
     ignored = None if in_range and not 0 <= ignore_index < n_classes else t == ignore_index
     valid = None if ignored is None or not ignored.any() else ~ignored
     bad = None if in_range else (t < 0) | (t >= n_classes)
@@ -242,6 +244,9 @@ def class_targets(op: str, x: Tensor, target, weight, ignore_index):
     if valid is not None:
         wt = valid.astype(x.dtype) if wt is None else np.where(valid, wt, 0).astype(x.dtype)
     return t, valid, w, wt
+
+
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def _class_weights(op, weight, n_classes, x, axis):
