@@ -500,15 +500,6 @@ def _run_hooks(hooks, ct, create_graph):
     return np.array(g._data, copy=True) if replaced else g._data
 
 
-def _owned(g, handed_out: set):
-    """A gradient array the leaf may keep and later add to in place."""
-    if isinstance(g, np.ndarray) and (g.base is not None or id(g) in handed_out
-                                      or not g.flags.writeable):
-        g = g.copy()
-    handed_out.add(id(g))
-    return g
-
-
 def _accumulate_leaves(cts, create_graph, handed_out: set):
     """Add each leaf's gradient into its ``.grad`` (PyTorch's AccumulateGrad)."""
     for leaf, g in cts.items():
@@ -523,11 +514,18 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
             # caller's own): each .grad gets memory of its own.
             leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
             continue
-        if g.dtype != leaf._data.dtype:
-            g = _cast(g, leaf._data.dtype)
+        dtype = leaf._data.dtype
+        if g.dtype is not dtype and g.dtype != dtype:
+            g = _cast(g, dtype)
         old = leaf._grad
         if old is None:
-            leaf._grad = _wrap(_owned(g, handed_out))
+            # A gradient array the leaf may keep and later add to in place: a copy of a
+            # view, of an array handed out already, or of a read-only one.
+            if (isinstance(g, ndarray) and (g.base is not None or id(g) in handed_out
+                                            or not g.flags.writeable)):
+                g = g.copy()
+            handed_out.add(id(g))
+            leaf._grad = _wrap(g)
         elif old._requires_grad:
             leaf._grad = old + _wrap(g)
         elif not isinstance(old._data, np.ndarray):  # a NumPy scalar: same tensor, new value

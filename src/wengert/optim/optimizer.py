@@ -98,11 +98,15 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            live = [p for p in group["params"] if p._grad is not None]
-            for p in live:
-                if type(p._data) is not ndarray:  # a NumPy scalar can't change in place
-                    _as_array_data(p)
-            self._update(group, live, [p._grad._data for p in live])
+            live, grads = [], []
+            for p in group["params"]:
+                g = p._grad
+                if g is not None:
+                    if type(p._data) is not ndarray:  # a NumPy scalar can't change in place
+                        _as_array_data(p)
+                    live.append(p)
+                    grads.append(g._data)
+            self._update(group, live, grads)
             for p in live:
                 bump_version(p)
         return loss
