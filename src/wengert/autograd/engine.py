@@ -17,7 +17,7 @@ from operator import attrgetter
 import numpy as np
 from numpy import ndarray
 
-from .._primitive import DIFF, FAST
+from .._primitive import DIFF, FAST, enter_quiet, exit_quiet
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
@@ -29,7 +29,6 @@ from .linear import (
     NEGATE,
     REAL_SCALAR_TYPES,
     conj,
-    quiet_rules,
 )
 from .node import Node, last_change
 
@@ -237,13 +236,12 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate,
 
     prev_mode = _mode.enabled
     _set_enabled(create_graph)
-    errstate = quiet_rules()
-    errstate.__enter__()
+    quiet = enter_quiet()  # (quiet_rules())
     try:
         _reverse_pass(cts, DIFF if create_graph else FAST, create_graph, retain_graph,
                       needed, wanted, capture_nodes, _edge_hook(), caller)
     finally:
-        errstate.__exit__(None, None, None)
+        exit_quiet(quiet)
         _set_enabled(prev_mode)
 
     if not accumulate:
@@ -561,15 +559,6 @@ def _run_hooks(hooks, ct, create_graph):
     return np.array(g._data, copy=True) if replaced else g._data
 
 
-def _owned(g, handed_out: set):
-    """A gradient array the leaf may keep and later add to in place."""
-    if isinstance(g, np.ndarray) and (g.base is not None or id(g) in handed_out
-                                      or not g.flags.writeable):
-        g = g.copy()
-    handed_out.add(id(g))
-    return g
-
-
 def _accumulate_leaves(cts, create_graph, handed_out: set):
     """Add each leaf's gradient into its ``.grad`` (PyTorch's AccumulateGrad)."""
     for leaf, g in cts.items():
@@ -584,11 +573,18 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
             # caller's own): each .grad gets memory of its own.
             leaf._grad = g.clone() if leaf._grad is None else leaf._grad + g
             continue
-        if g.dtype != leaf._data.dtype:
-            g = _cast(g, leaf._data.dtype)
+        dtype = leaf._data.dtype
+        if g.dtype is not dtype and g.dtype != dtype:
+            g = _cast(g, dtype)
         old = leaf._grad
         if old is None:
-            leaf._grad = _wrap(_owned(g, handed_out))
+            # A gradient array the leaf may keep and later add to in place: a copy of a
+            # view, of an array handed out already, or of a read-only one.
+            if (isinstance(g, ndarray) and (g.base is not None or id(g) in handed_out
+                                            or not g.flags.writeable)):
+                g = g.copy()
+            handed_out.add(id(g))
+            leaf._grad = _wrap(g)
         elif old._requires_grad:
             leaf._grad = old + _wrap(g)
         elif not isinstance(old._data, np.ndarray):  # a NumPy scalar: same tensor, new value

@@ -58,9 +58,13 @@ def _activation_class(name: str, function: str, defaults: dict, description: str
         for key in defaults:
             setattr(self, key, bound.arguments[key])
 
-    def forward(self, input):  # noqa: A002
-        settings = {k: getattr(self, k) for k in defaults if k not in _IGNORED}
-        return getattr(F, function)(input, **settings)
+    passed = tuple(k for k in defaults if k not in _IGNORED)
+    if passed:
+        def forward(self, input):  # noqa: A002
+            return getattr(F, function)(input, **{k: getattr(self, k) for k in passed})
+    else:  # (ReLU, Tanh, ...: a plain call, no settings to gather)
+        def forward(self, input):  # noqa: A002
+            return getattr(F, function)(input)
 
     def extra_repr(self):
         return ", ".join(f"{k}={getattr(self, k)!r}" for k in defaults

@@ -65,7 +65,15 @@ class Linear(Module):
         _reset(self.weight, self.bias)
 
     def forward(self, input):  # noqa: A002 - PyTorch's argument name
-        return linear(input, self.weight, self.bias)
+        # The parameters straight from their table: ``self.weight`` reaches them only
+        # through a failed instance lookup and ``__getattr__``, which costs more than the
+        # rest of the call on a small layer.
+        table = self._parameters
+        try:
+            weight, bias = table["weight"], table["bias"]
+        except KeyError:  # deleted, maybe replaced by a plain attribute: the usual lookup
+            weight, bias = self.weight, self.bias
+        return linear(input, weight, bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from . import optimizer as _optimizer
 from .optimizer import Optimizer
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
@@ -71,8 +72,16 @@ class SGD(Optimizer):
                     g = _grad(g, p, s, t, maximize, weight_decay)
                 np.subtract(p, np.multiply(g, lr, out=s), out=p)  # p -= lr * g
 
+            plain = not (maximize or weight_decay)
             for p, g in zip(params, grads):
-                self._in_place(kernel, [p._data, g])
+                d = p._data
+                if plain and d.nbytes <= _optimizer.PIECE_BYTES:
+                    # the kernel on one piece, spelled out: a small model's step is
+                    # mostly such per-parameter fixed costs
+                    s = self._scratch.get((d.shape, d.dtype)) or self._piece_scratch(d)
+                    np.subtract(d, np.multiply(g, lr, out=s[0]), out=d)
+                else:
+                    self._in_place(kernel, [d, g])
             return
         for p, g in zip(params, grads):
             state = self.state.setdefault(p, {})

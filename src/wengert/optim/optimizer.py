@@ -98,11 +98,15 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            live = [p for p in group["params"] if p._grad is not None]
-            for p in live:
-                if type(p._data) is not ndarray:  # a NumPy scalar can't change in place
-                    _as_array_data(p)
-            self._update(group, live, [p._grad._data for p in live])
+            live, grads = [], []
+            for p in group["params"]:
+                g = p._grad
+                if g is not None:
+                    if type(p._data) is not ndarray:  # a NumPy scalar can't change in place
+                        _as_array_data(p)
+                    live.append(p)
+                    grads.append(g._data)
+            self._update(group, live, grads)
             for p in live:
                 bump_version(p)
         return loss
@@ -130,11 +134,7 @@ class Optimizer:
                 kernel(*arrays, np.empty(p.shape, dtype), np.empty(p.shape, dtype))
                 return
         if p.nbytes <= PIECE_BYTES:  # one piece: the arrays themselves, scratch of their shape
-            scratch = self._scratch.get((p.shape, dtype))
-            if scratch is None:
-                scratch = self._scratch[(p.shape, dtype)] = [
-                    b[:p.size].reshape(p.shape) for b in self._scratch_buffers(dtype)]
-            kernel(*arrays, *scratch)
+            kernel(*arrays, *self._piece_scratch(p))
             return
         n, size = p.size, PIECE_BYTES // dtype.itemsize
         flat = [a.reshape(n) for a in arrays]
@@ -144,6 +144,15 @@ class Optimizer:
             if stop - start < size:
                 s, t = s[:stop - start], t[:stop - start]
             kernel(*[a[start:stop] for a in flat], s, t)
+
+    def _piece_scratch(self, p) -> list:
+        """Two scratch arrays of the shape and dtype of ``p`` (at most ``PIECE_BYTES``),
+        views of the scratch buffers, made once per shape."""
+        scratch = self._scratch.get((p.shape, p.dtype))
+        if scratch is None:
+            scratch = self._scratch[(p.shape, p.dtype)] = [
+                b[:p.size].reshape(p.shape) for b in self._scratch_buffers(p.dtype)]
+        return scratch
 
     def _scratch_buffers(self, dtype) -> list:
         """The two scratch buffers of ``PIECE_BYTES`` of ``dtype`` (allocated once)."""

@@ -24,7 +24,7 @@ from math import prod
 
 import numpy as np
 
-from ..._primitive import FAST, VALUE, Primitive, bind
+from ..._primitive import FAST, VALUE, Primitive, bind, enter_quiet, exit_quiet
 from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import LinearMap
 from ...ops._registry import as_float_tensor
@@ -96,7 +96,8 @@ def _cross_entropy(x, reduction, smoothing, res):
 def _cross_entropy_and_exp(x, reduction, smoothing, res):
     """The loss, and ``(e, s)`` for the rule: ``exp`` of the (shifted) logits and its sums."""
     axis = res.axis_of(x)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    quiet = enter_quiet()  # (quiet_rules(): inf and nan logits give PyTorch's results)
+    try:
         e, s, m = _exp_and_sum(x, axis)
         lse = np.log(s) if m is None else np.log(s) + m
         loss = lse - res.at_targets(x)
@@ -113,6 +114,8 @@ def _cross_entropy_and_exp(x, reduction, smoothing, res):
             return np.squeeze(loss, axis), (e, s)
         total = loss.sum()
         return (total if reduction == "sum" else total / res.denom), (e, s)
+    finally:
+        exit_quiet(quiet)
 
 
 def _per_sample(ns, ct, reduction, res, axis):
@@ -217,9 +220,11 @@ def class_targets(op: str, x: Tensor, target, weight, ignore_index):
     if t.shape != expected:
         raise ValueError(f"{op}: for input of shape {x.shape} (classes along dim {axis}) the "
                          f"target must have shape {expected}, got {t.shape}")
-    # Two reductions settle the common case (all targets valid, ignore_index out of range)
-    # without the elementwise masks.
-    in_range = t.size == 0 or (t.min() >= 0 and t.max() < n_classes)
+    # One reduction settles the common case (all targets valid, ignore_index out of range)
+    # without the elementwise masks: viewed as unsigned, a negative target is huge.
+    in_range = t.size == 0 or (
+        t.view(_UNSIGNED.get(t.dtype.itemsize, t.dtype)) if t.dtype.kind == "i" else t
+    ).max() < n_classes
     ignored = None if in_range and not 0 <= ignore_index < n_classes else t == ignore_index
     valid = None if ignored is None or not ignored.any() else ~ignored
     bad = None if in_range else (t < 0) | (t >= n_classes)
@@ -239,6 +244,9 @@ def class_targets(op: str, x: Tensor, target, weight, ignore_index):
     if valid is not None:
         wt = valid.astype(x.dtype) if wt is None else np.where(valid, wt, 0).astype(x.dtype)
     return t, valid, w, wt
+
+
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def _class_weights(op, weight, n_classes, x, axis):

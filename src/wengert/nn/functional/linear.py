@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._primitive import SPEC, VALUE, Primitive, bind
+from ..._primitive import FAST, SPEC, VALUE, Primitive, bind
 from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import BroadcastTo, LinearMap, conj
 from ...ops._registry import as_float_tensor
@@ -57,6 +57,8 @@ class _WeightMap(LinearMap):
         x = conj(ns, self.x)  # complex: the conjugate transpose
         if x.ndim != 2:
             ct, x = ns.reshape(ct, (-1, ct.shape[-1])), ns.reshape(x, (-1, x.shape[-1]))
+        if ns is FAST:  # (the same view as permute's, without its function call)
+            return ct.T @ x
         return ns.matmul(ns.permute(ct, (1, 0)), x)
 
 
@@ -72,11 +74,26 @@ class _BiasMap(BroadcastTo):
         if len(ct.shape) < 2 or self.in_shape != (n,):  # one row, or a () or (1,) bias
             return ns.sum_to(ct, self.in_shape)
         rows = ct if len(ct.shape) == 2 else ns.reshape(ct, (-1, n))
-        return ns.matmul(np.ones(rows.shape[0], _dtype(rows)), rows)
+        return ns.matmul(_ones(rows.shape[0], _dtype(rows)), rows)
 
 
 def _dtype(a):
     return a.dtype if type(a) not in TENSOR_TYPES else a._data.dtype
+
+
+_ONES: dict = {}
+
+
+def _ones(n, dtype):
+    """A read-only vector of ``n`` ones (made once per batch size: ``np.ones`` costs as
+    much as the product it feeds on a small layer)."""
+    ones = _ONES.get((n, dtype))
+    if ones is None:
+        if len(_ONES) > 64:  # ever-new batch sizes: don't keep them all
+            _ONES.clear()
+        ones = _ONES[(n, dtype)] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
 
 
 def _out_shape(x, w):
