@@ -9,8 +9,7 @@ import pytest
 
 import wengert as wg
 from wengert import nn
-from wengert._primitive import enter_quiet, exit_quiet
-from wengert.autograd.linear import quiet_rules
+from wengert.autograd.linear import enter_quiet, exit_quiet, quiet_rules
 from wengert.nn.functional.linear import _ones
 
 

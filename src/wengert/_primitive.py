@@ -31,7 +31,7 @@ from ._backend import (
 )
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
-from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, quiet_rules
+from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, enter_quiet, exit_quiet
 from .autograd.node import SEQ, Node, TensorVersions, _next_seq
 
 VALUE = "value"
@@ -228,7 +228,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
         make_view(result, args[0])
     if versions is not None:
         versions = (TensorVersions if tensor_saved else tuple)(versions)
-    result._node = node = _new(Node)  # Node(prim, parents, saved, ...), inlined
+    result._node = node = Node()  # Node.make(prim, parents, saved, ...), inlined
     node.prim = prim
     if n == 1 or n == 2:  # the parents inline (see Node)
         node.ps, node.p0, node.p1 = n, parents[0], parents[-1] if n == 2 else None
@@ -266,47 +266,6 @@ def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
     # PyTorch reports shape errors as RuntimeError; keep IndexError and TypeError.
     runtime = isinstance(error, (ValueError, OverflowError))
     return (RuntimeError if runtime else type(error))(message)
-
-
-# -- the rules' floating-point error state, entered cheaply --------------
-
-try:  # NumPy >= 2.0 keeps the error state in a context variable
-    from numpy._core.umath import _extobj_contextvar as _ERRSTATE
-except ImportError:  # pragma: no cover - another NumPy layout: np.errstate itself
-    _ERRSTATE = None
-
-_QUIET: dict = {}
-"""NumPy's error state -> the same with ``quiet_rules()``'s settings (made once per state)."""
-
-
-def enter_quiet():
-    """Enter ``quiet_rules()``'s error state; ``exit_quiet(token)`` leaves it.
-
-    The same state as ``with quiet_rules():`` (everything not set there, ``under``
-    included, stays as the caller had it), for the paths that enter it on every
-    call (each ``backward()``, each cross-entropy): ``np.errstate`` parses its
-    settings and builds the state anew each time, a fifth of a small layer's cost.
-    """
-    if _ERRSTATE is None:  # pragma: no cover
-        state = quiet_rules()
-        state.__enter__()
-        return state
-    current = _ERRSTATE.get()
-    quiet = _QUIET.get(current)
-    if quiet is None:
-        if len(_QUIET) > 64:  # states made and dropped by the caller: don't keep them all
-            _QUIET.clear()
-        with quiet_rules():
-            quiet = _QUIET[current] = _ERRSTATE.get()
-    return _ERRSTATE.set(quiet)
-
-
-def exit_quiet(token) -> None:
-    """Restore the error state ``enter_quiet()`` replaced."""
-    if _ERRSTATE is None:  # pragma: no cover
-        token.__exit__(None, None, None)
-    else:
-        _ERRSTATE.reset(token)
 
 
 # -- fast paths for the operators (most of a program's ops) --------------
@@ -749,7 +708,8 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
     out_shape, out_dtype = out._data.shape, out._data.dtype
     rule_out = rule_out if prim.save_out else None
     total = None
-    with quiet_rules():
+    quiet = enter_quiet()  # (quiet_rules(), entered per op: see enter_quiet)
+    try:
         for i, t in enumerate(tangents):
             if t is None:
                 continue
@@ -762,6 +722,8 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
             if term.dtype != out_dtype:
                 term = ns.astype(term, out_dtype)
             total = term if total is None else total + term
+    finally:
+        exit_quiet(quiet)
     if total is None:
         return out
     if unwrap:

@@ -17,7 +17,7 @@ from operator import attrgetter
 import numpy as np
 from numpy import ndarray
 
-from .._primitive import DIFF, FAST, enter_quiet, exit_quiet
+from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode, _set_enabled
 from .graph import Packed, PackedVersions
@@ -29,6 +29,8 @@ from .linear import (
     NEGATE,
     REAL_SCALAR_TYPES,
     conj,
+    enter_quiet,
+    exit_quiet,
 )
 from .node import Node, last_change
 
@@ -463,7 +465,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
 
 
 _PLANS: dict = {}
-"""Primitive -> ``(rules, arity, prim.rule)`` for ``_reverse_pass``: per input its rule,
+"""A primitive's rule tuple -> ``(rules, arity)`` for ``_reverse_pass``: per input its rule,
 or what the rule is known to return (``KNOWN_RULES``), and how to call the rules: with
 the saved values spelled out (arity 1 or 2), with ``*args`` after appending the params
 and the residual (0; also for 3 or more), or, for a variadic primitive (its one rule;

@@ -57,6 +57,45 @@ def quiet_rules():
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
+try:  # NumPy >= 2.0 keeps the error state in a context variable
+    from numpy._core.umath import _extobj_contextvar as _ERRSTATE
+except ImportError:  # pragma: no cover - another NumPy layout: np.errstate itself
+    _ERRSTATE = None
+
+_QUIET: dict = {}
+"""NumPy's error state -> the same with ``quiet_rules()``'s settings (made once per state)."""
+
+
+def enter_quiet():
+    """Enter ``quiet_rules()``'s error state; ``exit_quiet(token)`` leaves it.
+
+    The same state as ``with quiet_rules():`` (everything not set there, ``under``
+    included, stays as the caller had it), for the paths that enter it on every
+    call (each ``backward()``, each cross-entropy): ``np.errstate`` parses its
+    settings and builds the state anew each time, a fifth of a small layer's cost.
+    """
+    if _ERRSTATE is None:  # pragma: no cover
+        state = quiet_rules()
+        state.__enter__()
+        return state
+    current = _ERRSTATE.get()
+    quiet = _QUIET.get(current)
+    if quiet is None:
+        if len(_QUIET) > 64:  # states made and dropped by the caller: don't keep them all
+            _QUIET.clear()
+        with quiet_rules():
+            quiet = _QUIET[current] = _ERRSTATE.get()
+    return _ERRSTATE.set(quiet)
+
+
+def exit_quiet(token) -> None:
+    """Restore the error state ``enter_quiet()`` replaced."""
+    if _ERRSTATE is None:  # pragma: no cover
+        token.__exit__(None, None, None)
+    else:
+        _ERRSTATE.reset(token)
+
+
 class LinearMap:
     """Base class: subclasses define ``apply`` (JVP) and ``transpose`` (VJP)."""
 

@@ -24,9 +24,9 @@ from math import prod
 
 import numpy as np
 
-from ..._primitive import FAST, VALUE, Primitive, bind, enter_quiet, exit_quiet
+from ..._primitive import FAST, VALUE, Primitive, bind
 from ..._tensor import TENSOR_TYPES, Tensor
-from ...autograd.linear import LinearMap
+from ...autograd.linear import LinearMap, enter_quiet, exit_quiet
 from ...ops._registry import as_float_tensor
 from ._reduction import reduction_arg
 from .softmax import by_rows, class_sums, log_softmax
