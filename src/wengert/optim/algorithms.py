@@ -76,10 +76,10 @@ class SGD(Optimizer):
             for p, g in zip(params, grads):
                 d = p._data
                 if plain and d.nbytes <= _optimizer.PIECE_BYTES:
-                    # the kernel on one piece, spelled out: a small model's step is
-                    # mostly such per-parameter fixed costs
-                    s = self._scratch.get((d.shape, d.dtype)) or self._piece_scratch(d)
-                    np.subtract(d, np.multiply(g, lr, out=s[0]), out=d)
+                    # one piece: the kernel called directly, without _in_place's general
+                    # machinery (a small model's step is mostly per-parameter fixed costs)
+                    kernel(d, g, *(self._scratch.get((d.shape, d.dtype))
+                                   or self._piece_scratch(d)))
                 else:
                     self._in_place(kernel, [d, g])
             return
