@@ -118,6 +118,20 @@ class device:  # noqa: N801 - PyTorch's name
 CPU = device("cpu")
 
 
+class _Ones(dict):
+    """dtype -> a read-only 0-d array holding 1 (made on first use)."""
+
+    def __missing__(self, dtype):
+        one = self[dtype] = np.ones((), dtype)
+        one.flags.writeable = False
+        return one
+
+
+ONES = _Ones()
+"""``ONES[dtype]``: a shared read-only 0-d 1 of ``dtype``, for hot paths that would
+otherwise make one per call (``np.ones`` or a Python 1 converted by each ufunc call)."""
+
+
 def shares_memory(out, x) -> bool:
     """Whether ``out`` is a view of ``x``'s memory (NumPy's cheap, conservative test)."""
     return type(out) is ndarray and type(x) is ndarray and np.may_share_memory(out, x)

@@ -32,7 +32,7 @@ from ._backend import (
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, enter_quiet, exit_quiet
-from .autograd.node import SEQ, Node, TensorVersions, _next_seq
+from .autograd.node import SEQ, Node, TensorVersions
 
 VALUE = "value"
 """Save mode: the rule needs this input's value."""
@@ -236,7 +236,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
         node.ps, node.p0, node.p1 = tuple(parents), None, None
     node.saved, node.versions, node.params = tuple(saved), versions, params
     node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
-    node.seq = _next_seq()
+    node.seq = next(SEQ)
     node.hooks = node.out_fw = node.residual = None
     if PACK is not None:
         if versions is not None or prim.save_out:

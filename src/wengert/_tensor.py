@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _backend
 from .autograd.grad_mode import _mode
-from .autograd.node import _next_seq, last_change
+from .autograd.node import SEQ, last_change
 
 
 class Tensor:
@@ -366,7 +366,7 @@ def bump_version(t: Tensor) -> None:
     """
     counter = version_counter(t)
     counter[0] += 1
-    last_change[0] = _next_seq()
+    last_change[0] = next(SEQ)
     if t._base is not None:
         t._view_version = counter[0]  # changed through itself: its history still holds
     while t is not None:

@@ -17,6 +17,7 @@ from operator import attrgetter
 import numpy as np
 from numpy import ndarray
 
+from .._backend import ONES
 from .._primitive import DIFF, FAST
 from .._tensor import TENSOR_TYPES, _wrap, bump_version
 from .grad_mode import _mode, _set_enabled
@@ -148,20 +149,14 @@ def _seeds(outputs, grad_outputs, create_graph, caller):
     return seeds
 
 
-_ONE: dict = {}
-"""dtype -> a 0-d array holding 1: a copy of it is the implicit seed of a scalar output
-(``np.ones`` costs seven times as much, paid on every ``loss.backward()``)."""
-
-
 def _ones(data):
     """A fresh array of ones shaped and typed as ``data`` (the seed may be handed out
-    and changed in place, by a hook or as a ``.grad``: never a shared one)."""
+    and changed in place, by a hook or as a ``.grad``: never a shared one). A scalar
+    output's seed is a copy of the shared 0-d one: ``np.ones`` costs seven times as
+    much, paid on every ``loss.backward()``."""
     if data.shape:
         return np.ones(data.shape, data.dtype)
-    one = _ONE.get(data.dtype)
-    if one is None:
-        one = _ONE[data.dtype] = np.ones((), data.dtype)
-    return one.copy()
+    return ONES[data.dtype].copy()
 
 
 def _collect(roots, caller) -> list[Node]:

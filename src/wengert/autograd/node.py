@@ -11,9 +11,8 @@ from __future__ import annotations
 import itertools
 
 SEQ = itertools.count()
-"""Creation order of tape entries (``Node.seq``): ``next(SEQ)`` costs a sixth less than
-calling the bound ``__next__`` (a slot wrapper), which ``_next_seq`` is."""
-_next_seq = SEQ.__next__
+"""Creation order of tape entries (``Node.seq``), taken as ``next(SEQ)``: a sixth cheaper
+than calling the bound ``SEQ.__next__`` (a slot wrapper)."""
 
 last_change = [-1]
 """``[seq]``: a sequence number taken at the latest in-place change of any tensor
@@ -90,7 +89,7 @@ class Node:
         self.out = out
         self.mods = 0
         self.meta = meta
-        self.seq = _next_seq()
+        self.seq = next(SEQ)
         self.hooks = None
         self.out_fw = None
         self.residual = None

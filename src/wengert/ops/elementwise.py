@@ -16,7 +16,7 @@ import operator
 import numpy as np
 from numpy import ndarray
 
-from .._backend import get_default_dtype
+from .._backend import ONES, get_default_dtype
 from .._primitive import SPEC, VALUE, Primitive, binary_fn, bind, promote, unary_fn
 from .._tensor import Tensor
 from ..autograd.linear import (
@@ -164,22 +164,10 @@ method("negative")(neg)
 # (name, forward, saves x?, saves out?, derivative d out / d x, description)
 
 
-class _Ones(dict):
-    """dtype -> a read-only 0-d array holding 1 (made on first use)."""
-
-    def __missing__(self, dtype):
-        one = self[dtype] = np.ones((), dtype)
-        one.flags.writeable = False
-        return one
-
-
-ONES = _Ones()
-"""The 1 of ``1 - x`` in a rule on an array: NumPy makes the same value of a Python 1,
-bit for bit, but converts it on every call, which doubles the cost of the ufunc call.
-(On a tensor or a NumPy scalar the rule uses the number itself.)"""
-
-
 def _tanh_slope(ns, y, x):
+    # On an array, 1 as a 0-d array of y's dtype: NumPy makes the same value of a Python
+    # 1, bit for bit, but converts it on every call, which doubles the ufunc call's cost.
+    # (On a tensor or a NumPy scalar the rule uses the number itself.)
     return (ONES[y.dtype] if type(y) is ndarray else 1) - y * y
 
 
