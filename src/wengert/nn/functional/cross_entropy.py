@@ -28,6 +28,7 @@ from ..._primitive import FAST, VALUE, Primitive, bind
 from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import LinearMap, enter_quiet, exit_quiet
 from ...ops._registry import as_float_tensor
+from ...ops.elementwise import where
 from ._reduction import reduction_arg
 from .softmax import by_rows, class_sums, log_softmax
 
@@ -113,6 +114,10 @@ def _cross_entropy_and_exp(x, reduction, smoothing, res):
         if reduction == "none":
             return np.squeeze(loss, axis), (e, s)
         total = loss.sum()
+        if smoothing and reduction == "mean" and not res.denom:
+            # Nothing counted: PyTorch's mean is its NLL part's 0/0 plus the smoothing
+            # part's x/0, NaN, where one fused division would give +-inf.
+            total = total * np.nan
         return (total if reduction == "sum" else total / res.denom), (e, s)
     finally:
         exit_quiet(quiet)
@@ -122,7 +127,15 @@ def _per_sample(ns, ct, reduction, res, axis):
     """The cotangent of each sample's loss, in kept-dims shape (or a scalar)."""
     if reduction == "none":
         return ns.reshape(ct, res.target.shape)
-    return ct if reduction == "sum" else ct / res.denom
+    if reduction == "sum":
+        return ct
+    r = ct / res.denom
+    if res.valid is not None and not res.denom:
+        # Nothing counted (every target ignored, or zero weights): the mean is 0/0 and
+        # NaN, but an ignored sample takes no part in it, so its gradient is exactly 0
+        # (as in PyTorch), not its zero weight times 1/0.
+        r = ns.where(res.valid, r, 0.0)
+    return r
 
 
 class CrossEntropyMap(LinearMap):
@@ -364,6 +377,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,  
     picked = x[index]  # kept-dims shape
     if wt is not None:
         picked = picked * wt
+    if valid is not None:  # an ignored sample takes no part, even in a mean of 0/0
+        picked = where(valid, picked, 0.0)
     per = -picked.reshape(kept[:axis] + kept[axis + 1:])
     if reduction == "none":
         return per
