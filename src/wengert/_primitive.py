@@ -264,8 +264,12 @@ def op_error(prim: Primitive, arrays, error: Exception) -> Exception:
                    "each pair of dimensions must be equal or one of them 1. Reshape or "
                    "unsqueeze an operand so they line up.")
     # PyTorch reports shape errors as RuntimeError; keep IndexError and TypeError.
-    runtime = isinstance(error, (ValueError, OverflowError))
-    return (RuntimeError if runtime else type(error))(message)
+    if isinstance(error, (ValueError, OverflowError)):
+        return RuntimeError(message)
+    try:
+        return type(error)(message)
+    except TypeError:  # a NumPy subclass (a ufunc with no loop for a dtype) wants more
+        return next(k for k in type(error).__mro__ if k.__module__ == "builtins")(message)
 
 
 # -- fast paths for the operators (most of a program's ops) --------------
