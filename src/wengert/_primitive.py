@@ -620,7 +620,11 @@ def promote(a: Tensor, b: Tensor):
         return a.to(db), b
     if b._data.ndim == 0 and a._data.ndim:
         return a, b.to(da)
-    return a, b
+    # The common dtype given to both before the op (not left to NumPy's loop), so that a
+    # rule reading the narrower input (pow's log(x) of a float16 x) runs at the result's
+    # precision, as PyTorch's does.
+    dtype = np.promote_types(da, db)
+    return (a if da == dtype else a.to(dtype)), (b if db == dtype else b.to(dtype))
 
 
 def _complex_promotion(c: Tensor, f: Tensor):
