@@ -232,11 +232,16 @@ class Module:
     # -- modes and gradients --------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Training mode (dropout active, batch norm uses batch statistics); returns self."""
+        """Training mode (dropout active, batch norm uses batch statistics); returns self.
+
+        Each child's own ``train`` is called, as in PyTorch, so a submodule that
+        overrides it (say, to keep its batch norm frozen) has its say.
+        """
         if not isinstance(mode, bool):
             raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for child in self.children():
+            child.train(mode)
         return self
 
     def eval(self) -> Module:
