@@ -29,3 +29,18 @@ def test_train_calls_the_childrens_own_train():
     assert model[0].bn.training is False
     model.eval()
     assert not any(m.training for m in model.modules())
+
+
+def test_to_converts_the_gradients_and_keeps_them():
+    lin = nn.Linear(2, 2)
+    lin(wg.ones(1, 2)).sum().backward()
+    grad = lin.weight.grad
+    expected = grad.numpy().astype(np.float64)
+    lin.double()
+    assert lin.weight.grad is grad
+    assert lin.weight.grad.dtype == np.float64
+    np.testing.assert_array_equal(lin.weight.grad.numpy(), expected)
+    assert lin.weight.dtype == np.float64
+    # the next backward accumulates into the converted gradient
+    lin(wg.ones(1, 2, dtype=wg.float64)).sum().backward()
+    np.testing.assert_array_equal(lin.weight.grad.numpy(), 2 * expected)

@@ -274,7 +274,8 @@ class Module:
         return self
 
     def to(self, *args, dtype=None, device=None) -> Module:
-        """Convert the floating parameters and buffers to ``dtype``, in place.
+        """Convert the floating parameters and buffers (and their gradients) to ``dtype``,
+        in place.
 
         A ``device`` argument must be the CPU, the only device.
         """
@@ -294,8 +295,9 @@ class Module:
                     if t._data.dtype.kind in "fc":
                         t._data = t._data.astype(dtype)
                         bump_version(t)
-                        if t.grad is not None:
-                            t.grad = None
+                        if t.grad is not None:  # PyTorch converts the gradient too
+                            t.grad._data = t.grad._data.astype(dtype)
+                            bump_version(t.grad)
         return self
 
     def float(self) -> Module:
