@@ -44,3 +44,25 @@ def test_to_converts_the_gradients_and_keeps_them():
     # the next backward accumulates into the converted gradient
     lin(wg.ones(1, 2, dtype=wg.float64)).sum().backward()
     np.testing.assert_array_equal(lin.weight.grad.numpy(), 2 * expected)
+
+
+@pytest.mark.parametrize("register", ["buffer", "parameter", "module"])
+def test_register_refuses_a_name_already_in_use(register):
+    values = {"buffer": wg.zeros(2), "parameter": nn.Parameter(wg.zeros(2)),
+              "module": nn.ReLU()}
+    lin = nn.Linear(2, 2)
+    lin.plain = 5
+    lin.register_buffer("buf", wg.zeros(1))
+    fn = getattr(lin, f"register_{register}")
+    same_kind = {"buffer": "buf", "parameter": "weight"}.get(register)
+    taken = {"weight", "plain", "buf", "forward"} - {same_kind}
+    for name in sorted(taken):
+        with pytest.raises(KeyError, match=f"'{name}' already exists"):
+            fn(name, values[register])
+    assert set(lin.state_dict()) == {"weight", "bias", "buf"}
+    assert isinstance(lin.weight, nn.Parameter)
+    # re-registering a name of the same kind replaces it, as in PyTorch
+    fn(f"new_{register}", values[register])
+    fn(f"new_{register}", None)
+    lin.register_parameter("bias", None)
+    assert lin.bias is None

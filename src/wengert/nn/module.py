@@ -398,3 +398,10 @@ def _check_name(module: Module, name: str, what: str) -> None:
         raise AttributeError(f"cannot register a {what} before Module.__init__() ran")
     if not isinstance(name, str) or not name or "." in name:
         raise KeyError(f"{what} name must be a non-empty string without '.', got {name!r}")
+    # PyTorch refuses a name the module already uses for something else: registering
+    # over a parameter (or a method) would leave two things under one name
+    table = {"parameter": "_parameters", "buffer": "_buffers", "module": "_modules"}[what]
+    if name not in module.__dict__[table] and hasattr(module, name):
+        raise KeyError(f"register_{what}: attribute {name!r} already exists in "
+                       f"{type(module).__name__}; delete it first (del module.{name}) or "
+                       "choose another name")
