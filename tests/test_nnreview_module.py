@@ -66,3 +66,19 @@ def test_register_refuses_a_name_already_in_use(register):
     fn(f"new_{register}", None)
     lin.register_parameter("bias", None)
     assert lin.bias is None
+
+
+def test_named_parameters_and_buffers_remove_duplicate():
+    lin, bn = nn.Linear(2, 2), nn.BatchNorm1d(2)
+    model = nn.Sequential(lin, bn, lin, bn)
+    model.register_parameter("tied", lin.weight)
+    assert [n for n, _ in model.named_parameters()] == ["tied", "0.bias", "1.weight", "1.bias"]
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "tied", "0.weight", "0.bias", "1.weight", "1.bias",
+        "2.weight", "2.bias", "3.weight", "3.bias"]
+    assert [n for n, _ in model.named_buffers(remove_duplicate=False)] == [
+        f"{i}.{b}" for i in (1, 3)
+        for b in ("running_mean", "running_var", "num_batches_tracked")]
+    assert len(list(model.named_buffers())) == 3
+    assert [n for n, _ in model.named_parameters(recurse=False,
+                                                 remove_duplicate=False)] == ["tied"]
