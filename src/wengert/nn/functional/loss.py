@@ -52,13 +52,23 @@ def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
     return x, y
 
 
-def _weighted(loss, weight, op, reduction, by_weight=False):
-    """``loss * weight`` reduced; PyTorch's weight has the input's shape, and its ``mean``
-    of a weighted mse or l1 loss divides by the summed weights (``by_weight``)."""
+def _weighted(loss, weight, op, reduction, by_weight=False, broadcast=False):
+    """``loss * weight`` reduced. PyTorch's weight of an mse, l1 or huber loss has the
+    input's shape, and its ``mean`` of a weighted mse or l1 loss divides by the summed
+    weights (``by_weight``); the binary cross-entropies' weight need only ``broadcast``
+    to the input's shape (say one weight per class)."""
     if weight is None:
         return reduce(loss, reduction)
     w = as_float_tensor(weight, op)
-    if w.shape != loss.shape:
+    if broadcast and w.shape != loss.shape:
+        try:
+            fits = np.broadcast_shapes(w.shape, loss.shape) == loss.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"{op}: weight of shape {w.shape} does not broadcast to the "
+                             f"input's shape {loss.shape}")
+    elif w.shape != loss.shape:
         raise ValueError(f"{op}: weight must have the input's shape {loss.shape}, got "
                          f"{w.shape}")
     loss = loss * w
@@ -158,7 +168,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError("binary_cross_entropy: all elements of input must be in [0, 1] "
                          "(probabilities); for logits use binary_cross_entropy_with_logits")
     loss = -(t * _clamped_log(x) + (1 - t) * _clamped_log(1 - x))
-    return _weighted(loss, weight, "binary_cross_entropy", reduction)
+    return _weighted(loss, weight, "binary_cross_entropy", reduction, broadcast=True)
 
 
 def _log1pexp(z):
@@ -191,7 +201,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                          f"{x.shape}")
     log_weight = 1.0 if pos_weight is None else 1 + (as_float_tensor(pos_weight, op) - 1) * t
     loss = (1 - t) * x + log_weight * _softplus(-x)
-    return _weighted(loss, weight, op, reduction)
+    return _weighted(loss, weight, op, reduction, broadcast=True)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002

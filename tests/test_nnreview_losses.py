@@ -1,0 +1,45 @@
+"""Review of the losses in nn.functional against PyTorch (values, gradients, errors)."""
+
+import numpy as np
+import pytest
+
+import wengert as wg
+
+torch = pytest.importorskip("torch")
+F = wg.nn.functional
+TF = torch.nn.functional
+
+
+def _both(fn_wg, fn_torch, *arrays, grad=(0,)):
+    """Value and gradient (w.r.t. the arrays at ``grad``) of both libraries."""
+    wi = [wg.tensor(a, requires_grad=i in grad) for i, a in enumerate(arrays)]
+    ti = [torch.tensor(a, requires_grad=i in grad) for i, a in enumerate(arrays)]
+    ow, ot = fn_wg(*wi), fn_torch(*ti)
+    np.testing.assert_allclose(ow.detach().numpy(), ot.detach().numpy(), rtol=1e-12, atol=0)
+    ow.sum().backward()
+    ot.sum().backward()
+    for i in grad:
+        np.testing.assert_allclose(wi[i].grad.numpy(), ti[i].grad.numpy(), rtol=1e-12,
+                                   atol=1e-15)
+
+
+_R = np.random.RandomState(0)
+_P, _T, _X = _R.rand(4, 3), _R.rand(4, 3), _R.randn(4, 3)
+
+
+@pytest.mark.parametrize("wshape", [(3,), (1, 3), (4, 1), (4, 3), ()])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_binary_cross_entropies_broadcast_the_weight(wshape, reduction):
+    w = _R.rand(*wshape)
+    _both(lambda p, t, w: F.binary_cross_entropy(p, t, w, reduction=reduction),
+          lambda p, t, w: TF.binary_cross_entropy(p, t, w, reduction=reduction), _P, _T, w)
+    _both(lambda x, t, w: F.binary_cross_entropy_with_logits(x, t, w, reduction=reduction),
+          lambda x, t, w: TF.binary_cross_entropy_with_logits(x, t, w, reduction=reduction),
+          _X, _T, w)
+
+
+@pytest.mark.parametrize("fn", [F.binary_cross_entropy, F.binary_cross_entropy_with_logits])
+def test_binary_cross_entropies_refuse_a_weight_that_does_not_broadcast(fn):
+    for bad in (wg.ones(2), wg.ones(2, 4, 3)):
+        with pytest.raises(ValueError, match=r"does not broadcast to the input's shape \(4, 3\)"):
+            fn(wg.tensor(_P), wg.tensor(_T), bad)
