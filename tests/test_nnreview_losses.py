@@ -43,3 +43,16 @@ def test_binary_cross_entropies_refuse_a_weight_that_does_not_broadcast(fn):
     for bad in (wg.ones(2), wg.ones(2, 4, 3)):
         with pytest.raises(ValueError, match=r"does not broadcast to the input's shape \(4, 3\)"):
             fn(wg.tensor(_P), wg.tensor(_T), bad)
+
+
+def test_kl_div_of_a_negative_target_is_nan_as_in_pytorch():
+    x, t = np.array([0.5, 0.5, 0.5]), np.array([-0.25, 0.0, 0.25])
+    with np.errstate(invalid="ignore"):
+        out = F.kl_div(wg.tensor(x), wg.tensor(t), reduction="none").numpy()
+    ref = TF.kl_div(torch.tensor(x), torch.tensor(t), reduction="none").numpy()
+    np.testing.assert_array_equal(out, ref)
+    assert np.isnan(out[0]) and out[1] == 0
+    # the zero target keeps its 0 * log(0) = 0, and its input gradient -t
+    xs = wg.tensor(x, requires_grad=True)
+    F.kl_div(xs, wg.tensor(np.array([0.0, 0.5, 0.5])), reduction="sum").backward()
+    np.testing.assert_array_equal(xs.grad.numpy(), [-0.0, -0.5, -0.5])

@@ -210,7 +210,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     ``input`` (``target`` as probabilities, or log-probabilities with ``log_target``).
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL
-    divergence); ``0 * log(0)`` counts as 0.
+    divergence); ``0 * log(0)`` counts as 0, and a negative target gives NaN.
 
     >>> import wengert as wg
     >>> p = wg.tensor([0.5, 0.5])
@@ -225,8 +225,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     if log_target:
         loss = _E.exp(t) * (t - x)
     else:
-        positive = (t > 0)._data
-        loss = _E.where(positive, t * _E.log(_E.where(positive, t, 1.0)), 0.0) - t * x
+        # 0 * log(0) is 0; a negative "probability" gives NaN (log of it), as in PyTorch
+        zero = (t == 0)._data
+        loss = _E.where(zero, 0.0, t * _E.log(_E.where(zero, 1.0, t))) - t * x
     if reduction == "batchmean":
         total = loss.sum()
         return total / x.shape[0] if x.ndim else total
