@@ -56,3 +56,11 @@ def test_kl_div_of_a_negative_target_is_nan_as_in_pytorch():
     xs = wg.tensor(x, requires_grad=True)
     F.kl_div(xs, wg.tensor(np.array([0.0, 0.5, 0.5])), reduction="sum").backward()
     np.testing.assert_array_equal(xs.grad.numpy(), [-0.0, -0.5, -0.5])
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_hinge_embedding_loss_for_any_target_as_pytorch(reduction):
+    x = np.array([0.3, -0.2, 1.5, 0.3, 0.7, -2.0])
+    y = np.array([1.0, -1.0, -1.0, 0.0, 2.0, 0.5])
+    _both(lambda a, b: F.hinge_embedding_loss(a, b, margin=0.9, reduction=reduction),
+          lambda a, b: TF.hinge_embedding_loss(a, b, margin=0.9, reduction=reduction), x, y)

@@ -288,9 +288,11 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     """
     reduction = reduction_arg("hinge_embedding_loss", reduction, size_average, reduce)
     x, y = _pair("hinge_embedding_loss", input, target, _NO_ORDER)
+    # PyTorch's terms: the hinge wherever target != 1, x wherever target != -1 (a target
+    # that is neither gets both; one of +-1 exactly one)
     yd = y._data
-    hinge = _E.where(yd == -1, _E.clamp(margin - x, min=0.0), 0.0)
-    return _reduce(_E.where(yd == 1, x, 0.0) + hinge, reduction)
+    hinge = _E.where(yd != 1, _E.clamp(margin - x, min=0.0), 0.0)
+    return _reduce(_E.where(yd != -1, x, 0.0) + hinge, reduction)
 
 
 def _norm_clamped(x, dim, eps):
