@@ -64,3 +64,14 @@ def test_hinge_embedding_loss_for_any_target_as_pytorch(reduction):
     y = np.array([1.0, -1.0, -1.0, 0.0, 2.0, 0.5])
     _both(lambda a, b: F.hinge_embedding_loss(a, b, margin=0.9, reduction=reduction),
           lambda a, b: TF.hinge_embedding_loss(a, b, margin=0.9, reduction=reduction), x, y)
+
+
+@pytest.mark.parametrize("p, t, what", [
+    ([0.5, np.nan], [1.0, 0.0], "input"), ([0.5, 1.5], [1.0, 0.0], "input"),
+    ([0.5, 0.5], [1.5, 0.0], "target"), ([0.5, 0.5], [-0.5, 0.0], "target"),
+    ([0.5, 0.5], [np.nan, 0.0], "target")])
+def test_binary_cross_entropy_refuses_what_pytorch_refuses(p, t, what):
+    with pytest.raises(RuntimeError, match=f"elements of {what}"):
+        TF.binary_cross_entropy(torch.tensor(p), torch.tensor(t))
+    with pytest.raises(ValueError, match=rf"all elements of {what} must be in \[0, 1\]"):
+        F.binary_cross_entropy(wg.tensor(p), wg.tensor(t))

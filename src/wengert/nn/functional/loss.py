@@ -163,10 +163,15 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if x.shape != t.shape:
         raise ValueError(f"binary_cross_entropy: target of shape {t.shape} must have the "
                          f"input's shape {x.shape}")
-    xs = x._data
-    if np.any((xs < 0) | (xs > 1)):
+    # written so that NaN fails too, as in PyTorch
+    xs, ts = x._data, t._data
+    if not np.all((xs >= 0) & (xs <= 1)):
         raise ValueError("binary_cross_entropy: all elements of input must be in [0, 1] "
-                         "(probabilities); for logits use binary_cross_entropy_with_logits")
+                         "(probabilities, not NaN); for logits use "
+                         "binary_cross_entropy_with_logits")
+    if not np.all((ts >= 0) & (ts <= 1)):
+        raise ValueError("binary_cross_entropy: all elements of target must be in [0, 1] "
+                         "(probabilities, not NaN)")
     loss = -(t * _clamped_log(x) + (1 - t) * _clamped_log(1 - x))
     return _weighted(loss, weight, "binary_cross_entropy", reduction, broadcast=True)
 
