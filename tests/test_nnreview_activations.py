@@ -1,0 +1,32 @@
+"""Review of nn.functional's activations against PyTorch at NaN, infinities and kinks."""
+
+import numpy as np
+import pytest
+
+import wengert as wg
+
+torch = pytest.importorskip("torch")
+F = wg.nn.functional
+TF = torch.nn.functional
+
+_X = np.array([np.nan, -np.inf, np.inf, -3.0, 3.0, 0.5, -0.5, 0.0, 20.0, 5.0, 2.5, -30.0])
+
+
+def _value_and_slope(lib, fn):
+    x = lib.tensor(_X, requires_grad=True)
+    y = fn(x)
+    y.backward(lib.ones_like(y))
+    return y.detach().numpy(), x.grad.numpy()
+
+
+def test_threshold_keeps_nan_as_pytorch():
+    fw = lambda x: F.threshold(x, 0.5, -2.0)  # noqa: E731
+    ft = lambda x: TF.threshold(x, 0.5, -2.0)  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        yw, gw = _value_and_slope(wg, fw)
+    yt, gt = _value_and_slope(torch, ft)
+    np.testing.assert_array_equal(yw, yt)
+    np.testing.assert_array_equal(gw, gt)
+    assert np.isnan(yw[0])
+    ints = F.threshold(wg.tensor([1, 5, -2]), 1, 7)
+    np.testing.assert_array_equal(ints.numpy(), [7, 5, 7])
