@@ -30,6 +30,20 @@ def _check(wm, tm, x, **call):
                                atol=1e-12)
 
 
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding, kernel, dilation", [
+    ("same", 3, 1), ("same", 4, 1), ("same", (3, 2), (2, 1)), ("valid", 3, 1)])
+def test_conv2d_same_and_valid_with_a_padding_mode(mode, padding, kernel, dilation):
+    wm, tm = _pair("Conv2d", 3, 2, kernel, padding=padding, dilation=dilation,
+                   padding_mode=mode)
+    _check(wm, tm, np.random.RandomState(0).randn(2, 3, 7, 6))
+
+
+def test_conv1d_same_with_a_padding_mode():
+    wm, tm = _pair("Conv1d", 3, 2, 4, padding="same", dilation=3, padding_mode="reflect")
+    _check(wm, tm, np.random.RandomState(1).randn(2, 3, 11))
+
+
 @pytest.mark.parametrize("name", ["ConvTranspose1d", "ConvTranspose2d"])
 def test_conv_transpose_refuses_a_padding_mode_it_would_ignore(name):
     with pytest.raises(ValueError):

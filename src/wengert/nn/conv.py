@@ -70,10 +70,13 @@ class _Conv(_ConvNd):
         if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
-        if isinstance(self.padding, str):
-            raise ValueError(f"{type(self).__name__}: padding={self.padding!r} needs "
-                             "padding_mode='zeros'")
-        pad = tuple(p for p in reversed(self.padding) for _ in range(2))
+        if self.padding == "valid":
+            pad = (0, 0) * self._dims
+        elif self.padding == "same":  # PyTorch's split: the odd element on the right
+            pad = tuple(v for d, k in zip(reversed(self.dilation), reversed(self.kernel_size))
+                        for v in (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2))
+        else:
+            pad = tuple(p for p in reversed(self.padding) for _ in range(2))
         return conv(F.pad(input, pad, mode=self.padding_mode), self.weight, self.bias,
                     self.stride, 0, self.dilation, self.groups)
 
