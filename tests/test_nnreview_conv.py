@@ -44,6 +44,26 @@ def test_conv1d_same_with_a_padding_mode():
     _check(wm, tm, np.random.RandomState(1).randn(2, 3, 11))
 
 
+@pytest.mark.parametrize("output_size", [(13, 11), (14, 12), [2, 6, 14, 11], (6, 14, 12)])
+def test_conv_transpose_output_size(output_size):
+    wm, tm = _pair("ConvTranspose2d", 4, 6, 3, stride=2, padding=1, groups=2)
+    x = np.random.RandomState(2).randn(2, 4, 7, 6)
+    if len(output_size) == 3:  # unbatched
+        x = x[0]
+    _check(wm, tm, x, output_size=output_size)
+
+
+def test_conv_transpose_output_size_out_of_range():
+    wm, tm = _pair("ConvTranspose1d", 2, 2, 3, stride=2)
+    x = np.ones((1, 2, 5))
+    with pytest.raises(ValueError, match="valid sizes range from"):
+        tm(torch.tensor(x), output_size=(13,))
+    with pytest.raises(ValueError, match=r"valid sizes range from \(11,\) to \(12,\)"):
+        wm(wg.tensor(x), output_size=(13,))
+    with pytest.raises(ValueError, match="output_size must have 1 or 3 elements"):
+        wm(wg.tensor(x), output_size=(11, 11))
+
+
 @pytest.mark.parametrize("name", ["ConvTranspose1d", "ConvTranspose2d"])
 def test_conv_transpose_refuses_a_padding_mode_it_would_ignore(name):
     with pytest.raises(ValueError):
