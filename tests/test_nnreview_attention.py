@@ -68,3 +68,25 @@ def test_multihead_attention_refuses_an_integer_mask():
     x = wg.tensor(_R.randn(4, 2, 8))
     with pytest.raises(TypeError, match="attn_mask must be bool or floating point"):
         wm(x, x, x, attn_mask=wg.zeros(4, 4, dtype=wg.int64))
+
+
+@pytest.mark.parametrize("kind", ["bool", "float"])
+def test_sdpa_fully_masked_query_attends_to_nothing(kind):
+    q, k, v = _R.randn(2, 4, 3), _R.randn(2, 5, 3), _R.randn(2, 5, 6)
+    mask = _R.rand(4, 5) > 0.3
+    mask[:, 0] = True
+    mask[2] = False
+    if kind == "float":
+        mask = np.where(mask, 0.0, -np.inf)
+    ws = [wg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    ts = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    ow = wg.nn.functional.scaled_dot_product_attention(*ws, attn_mask=wg.tensor(mask))
+    ot = torch.nn.functional.scaled_dot_product_attention(*ts, attn_mask=torch.tensor(mask))
+    np.testing.assert_allclose(ow.detach().numpy(), ot.detach().numpy(), rtol=1e-12,
+                               atol=1e-14)
+    assert (ow.detach().numpy()[:, 2] == 0).all()
+    g = _R.randn(*ot.shape)
+    ow.backward(wg.tensor(g))
+    ot.backward(torch.tensor(g))
+    for a, b in zip(ws, ts):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12, atol=1e-14)
