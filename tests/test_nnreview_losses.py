@@ -75,3 +75,37 @@ def test_binary_cross_entropy_refuses_what_pytorch_refuses(p, t, what):
         TF.binary_cross_entropy(torch.tensor(p), torch.tensor(t))
     with pytest.raises(ValueError, match=rf"all elements of {what} must be in \[0, 1\]"):
         F.binary_cross_entropy(wg.tensor(p), wg.tensor(t))
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+                                  "poisson_nll_loss", "hinge_embedding_loss"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_integer_targets_are_promoted_as_in_pytorch(name, dtype):
+    x = np.random.RandomState(4).randn(2, 3).astype(dtype)
+    y = np.array([[1, -1, 1], [-1, -1, 1]])
+    if name == "poisson_nll_loss":
+        y = np.abs(y) * 3
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    xw, xt = wg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    lw = getattr(F, name)(xw, wg.tensor(y), reduction="none")
+    # (PyTorch's huber backward fails on an integer target: its reference takes it as float)
+    yt = torch.tensor(y.astype(dtype) if name == "huber_loss" else y)
+    lt = getattr(TF, name)(xt, yt, reduction="none")
+    assert lw.dtype == dtype
+    np.testing.assert_allclose(lw.detach().numpy(), lt.detach().numpy(), rtol=rtol)
+    lw.sum().backward()
+    lt.sum().backward()
+    np.testing.assert_allclose(xw.grad.numpy(), xt.grad.numpy(), rtol=rtol)
+
+
+def test_margin_ranking_loss_with_integer_target():
+    a, b = np.array([0.5, 2.0, -1.0]), np.array([1.0, 0.0, -1.5])
+    y = np.array([1, -1, 1])
+    _both(lambda a, b: F.margin_ranking_loss(a, b, wg.tensor(y), margin=0.25),
+          lambda a, b: TF.margin_ranking_loss(a, b, torch.tensor(y), margin=0.25), a, b,
+          grad=(0, 1))
+
+
+def test_kl_div_still_refuses_an_integer_target():
+    with pytest.raises(TypeError, match="kl_div: expected a floating point tensor"):
+        F.kl_div(wg.zeros(3), wg.tensor([0, 1, 0]))

@@ -12,7 +12,13 @@ import numpy as np
 from ... import ops
 from ..._primitive import VALUE, Primitive, unary_fn
 from ..._tensor import Tensor
-from ...ops._registry import REAL_ONLY, as_float_tensor, as_real_tensor, refuse_complex
+from ...ops._registry import (
+    REAL_ONLY,
+    as_float_tensor,
+    as_real_tensor,
+    refuse_complex,
+    tensor_arg,
+)
 from ._reduction import reduce, reduction_arg
 
 __all__ = [
@@ -36,13 +42,21 @@ _NO_ORDER = "complex numbers have no order"
 _R = ops.reduce
 
 
-def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
+def _int_target(target, x):
+    """An integer target (counts, labels, +-1) as ``x``'s dtype, as PyTorch promotes it;
+    any other target unchanged (its own checks follow)."""
+    t = tensor_arg(target)
+    return t.to(x.dtype) if t.dtype.kind in "iu" else t
+
+
+def _pair(op, input, target, why=REAL_ONLY, int_target=True):  # noqa: A002
     """Both operands as float tensors of one shape (PyTorch broadcasts, with a warning);
-    complex ones are refused for ``why``, unless ``why`` is None (the loss accepts them)."""
-    if why is None:
-        x, y = as_float_tensor(input, op), as_float_tensor(target, op)
-    else:
-        x, y = as_real_tensor(input, op, why), as_real_tensor(target, op, why)
+    complex ones are refused for ``why``, unless ``why`` is None (the loss accepts them).
+    An integer target takes the input's dtype (``int_target``: PyTorch's promotion)."""
+    x = as_float_tensor(input, op) if why is None else as_real_tensor(input, op, why)
+    if int_target:
+        target = _int_target(target, x)
+    y = as_float_tensor(target, op) if why is None else as_real_tensor(target, op, why)
     if x.shape != y.shape:
         try:
             np.broadcast_shapes(x.shape, y.shape)
@@ -226,7 +240,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
         reduction_arg("kl_div", "sum", size_average, reduce)
     else:
         reduction = reduction_arg("kl_div", reduction, size_average, reduce)
-    x, t = _pair("kl_div", input, target)
+    x, t = _pair("kl_div", input, target, int_target=False)  # PyTorch refuses integers
     if log_target:
         loss = _E.exp(t) * (t - x)
     else:
@@ -278,7 +292,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     """
     reduction = reduction_arg("margin_ranking_loss", reduction, size_average, reduce)
     x1, x2 = _pair("margin_ranking_loss", input1, input2, _NO_ORDER)
-    y = as_real_tensor(target, "margin_ranking_loss")
+    y = as_real_tensor(_int_target(target, x1), "margin_ranking_loss")
     return _reduce(_E.clamp(-y * (x1 - x2) + margin, min=0.0), reduction)
 
 
