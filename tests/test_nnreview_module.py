@@ -82,3 +82,18 @@ def test_named_parameters_and_buffers_remove_duplicate():
     assert len(list(model.named_buffers())) == 3
     assert [n for n, _ in model.named_parameters(recurse=False,
                                                  remove_duplicate=False)] == ["tied"]
+
+
+def test_batch_norm_loads_a_checkpoint_without_num_batches_tracked():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    model[1].num_batches_tracked._data[...] = 7
+    state = {k: v.numpy() + 1 for k, v in model.state_dict().items()
+             if not k.endswith("num_batches_tracked")}
+    result = model.load_state_dict(state)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    np.testing.assert_array_equal(model[1].running_mean.numpy(), state["1.running_mean"])
+    assert model[1].num_batches_tracked.item() == 7
+    # any other missing key is still an error
+    del state["1.running_var"]
+    with pytest.raises(RuntimeError, match=r"missing keys: 1\.running_var$"):
+        model.load_state_dict(state)

@@ -57,6 +57,9 @@ class Module:
     """Base class for all layers and models: subclass it and define ``forward``."""
 
     training: bool
+    # state a checkpoint may lack (it keeps its value, as PyTorch's loading of older
+    # checkpoints does): batch norm's num_batches_tracked
+    _optional_state: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         set_ = object.__setattr__
@@ -345,7 +348,10 @@ class Module:
         unexpected keys.
         """
         own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
+        optional = {f"{prefix}.{name}" if prefix else name
+                    for prefix, module in self.named_modules(remove_duplicate=False)
+                    for name in type(module)._optional_state}
+        missing = [k for k in own if k not in state_dict and k not in optional]
         unexpected = [k for k in state_dict if k not in own]
         problems = []
         if strict and missing:
