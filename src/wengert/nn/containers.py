@@ -40,8 +40,7 @@ class Sequential(Module):
         return list(self._modules.values())[_index(index, len(self))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        key = list(self._modules)[_index(index, len(self))]
-        setattr(self, key, module)
+        _replace(self, list(self._modules)[_index(index, len(self))], module)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -67,7 +66,7 @@ class ModuleList(Module):
         return self._modules[str(_index(index, len(self)))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        setattr(self, str(_index(index, len(self))), module)
+        _replace(self, str(_index(index, len(self))), module)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -133,6 +132,15 @@ class ModuleDict(Module):
 
     def pop(self, key: str) -> Module:
         return self._modules.pop(key)
+
+
+def _replace(container: Module, key: str, module: Module) -> None:
+    """Put ``module`` in ``key``'s place: the order of the children is the order of the
+    calls (``setattr`` would move it to the end)."""
+    if not isinstance(module, Module):
+        raise TypeError(f"{type(container).__name__}: can only hold Modules, got "
+                        f"{type(module).__name__}")
+    container._modules[key] = module
 
 
 def _index(index, length: int) -> int:
