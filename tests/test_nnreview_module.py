@@ -97,3 +97,19 @@ def test_batch_norm_loads_a_checkpoint_without_num_batches_tracked():
     del state["1.running_var"]
     with pytest.raises(RuntimeError, match=r"missing keys: 1\.running_var$"):
         model.load_state_dict(state)
+
+
+def test_load_state_dict_assign_takes_the_checkpoints_arrays():
+    lin = nn.Linear(2, 2)
+    weight = lin.weight
+    state = {"weight": np.arange(4.0).reshape(2, 2), "bias": np.zeros(2)}
+    lin.load_state_dict(state, assign=True)
+    assert lin.weight is weight and lin.weight.requires_grad
+    assert lin.weight.dtype == np.float64  # the checkpoint's dtype, not a cast copy
+    state["weight"][0, 0] = 9.0  # the same memory
+    assert lin.weight.detach().numpy()[0, 0] == 9.0
+    copied = nn.Linear(2, 2)
+    copied.load_state_dict(state)
+    assert copied.weight.dtype == np.float32
+    state["weight"][0, 0] = 5.0
+    assert copied.weight.detach().numpy()[0, 0] == 9.0

@@ -345,7 +345,10 @@ class Module:
 
         With ``strict`` (the default), missing or unexpected keys raise an error
         that names them; a shape mismatch always does. Returns the missing and
-        unexpected keys.
+        unexpected keys. With ``assign``, each parameter and buffer takes the
+        checkpoint's array itself (its dtype, its memory) instead of a copy cast to
+        the module's dtype; the Parameter objects stay the same (PyTorch makes new
+        ones).
         """
         own = self.state_dict(keep_vars=True)
         optional = {f"{prefix}.{name}" if prefix else name
@@ -376,7 +379,12 @@ class Module:
                                + "; ".join(problems))
         with no_grad():
             for key, array in values.items():  # cast to the model's dtype, as PyTorch
-                own[key]._data[...] = array
+                if assign:
+                    own[key]._data = array
+                    if own[key].grad is not None and own[key].grad.dtype != array.dtype:
+                        own[key].grad = None  # a gradient of the old dtype no longer fits
+                else:
+                    own[key]._data[...] = array
                 bump_version(own[key])
         return IncompatibleKeys(missing, unexpected)
 
