@@ -40,8 +40,7 @@ class Sequential(Module):
         return list(self._modules.values())[_index(index, len(self))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        key = list(self._modules)[_index(index, len(self))]
-        setattr(self, key, module)
+        _replace(self, list(self._modules)[_index(index, len(self))], module)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -49,8 +48,27 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
+    def __delitem__(self, index) -> None:
+        _delete(self, index)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self[index]
+        del self[index]
+        return module
+
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        items = list(self._modules.values())
+        items.insert(index, module)
+        _renumber(self, items)
         return self
 
 
@@ -67,13 +85,24 @@ class ModuleList(Module):
         return self._modules[str(_index(index, len(self)))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        setattr(self, str(_index(index, len(self))), module)
+        _replace(self, str(_index(index, len(self))), module)
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+    def __delitem__(self, index) -> None:
+        _delete(self, index)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self[index]
+        del self[index]
+        return module
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        return ModuleList([*self, *other])
 
     def append(self, module: Module) -> ModuleList:
         self.add_module(str(len(self)), module)
@@ -87,8 +116,7 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         items = list(self._modules.values())
         items.insert(index, module)
-        self._modules.clear()
-        self.extend(items)
+        _renumber(self, items)
 
 
 class ModuleDict(Module):
@@ -133,6 +161,32 @@ class ModuleDict(Module):
 
     def pop(self, key: str) -> Module:
         return self._modules.pop(key)
+
+
+def _replace(container: Module, key: str, module: Module) -> None:
+    """Put ``module`` in ``key``'s place: the order of the children is the order of the
+    calls (``setattr`` would move it to the end)."""
+    if not isinstance(module, Module):
+        raise TypeError(f"{type(container).__name__}: can only hold Modules, got "
+                        f"{type(module).__name__}")
+    container._modules[key] = module
+
+
+def _renumber(container: Module, modules: list) -> None:
+    """Make ``modules`` the children, named "0", "1", ... (PyTorch's after a change)."""
+    container._modules.clear()
+    for i, m in enumerate(modules):
+        container.add_module(str(i), m)
+
+
+def _delete(container: Module, index) -> None:
+    """Remove the child(ren) at an index or slice; the rest are renumbered from 0."""
+    items = list(container._modules.values())
+    if isinstance(index, slice):
+        del items[index]
+    else:
+        del items[_index(index, len(items))]
+    _renumber(container, items)
 
 
 def _index(index, length: int) -> int:

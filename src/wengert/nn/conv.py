@@ -29,6 +29,9 @@ class _ConvNd(Module):
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError(f"{name}: padding_mode must be 'zeros', 'reflect', 'replicate' or "
                              f"'circular', got {padding_mode!r}")
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got "
+                             f"{padding_mode!r} (as in PyTorch)")
         if isinstance(padding, str) and padding not in ("same", "valid"):
             raise ValueError(f"{name}: padding must be an int, a tuple, 'same' or 'valid', got "
                              f"{padding!r}")
@@ -67,10 +70,13 @@ class _Conv(_ConvNd):
         if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
-        if isinstance(self.padding, str):
-            raise ValueError(f"{type(self).__name__}: padding={self.padding!r} needs "
-                             "padding_mode='zeros'")
-        pad = tuple(p for p in reversed(self.padding) for _ in range(2))
+        if self.padding == "valid":
+            pad = (0, 0) * self._dims
+        elif self.padding == "same":  # PyTorch's split: the odd element on the right
+            pad = tuple(v for d, k in zip(reversed(self.dilation), reversed(self.kernel_size))
+                        for v in (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2))
+        else:
+            pad = tuple(p for p in reversed(self.padding) for _ in range(2))
         return conv(F.pad(input, pad, mode=self.padding_mode), self.weight, self.bias,
                     self.stride, 0, self.dilation, self.groups)
 
@@ -102,10 +108,32 @@ class Conv3d(_Conv):
 class _ConvTranspose(_ConvNd):
     _transposed = True
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input, output_size=None):  # noqa: A002
+        """``output_size`` (the spatial sizes, optionally with the leading batch and
+        channel sizes) picks the output padding: a strided convolution maps several
+        input sizes to one output size, and this says which to invert to."""
         conv = getattr(F, f"conv_transpose{self._dims}d")
         return conv(input, self.weight, self.bias, self.stride, self.padding,
-                    self.output_padding, self.groups, self.dilation)
+                    self._output_padding(input, output_size), self.groups, self.dilation)
+
+    def _output_padding(self, input, output_size):  # noqa: A002
+        if output_size is None:
+            return self.output_padding
+        n, name = self._dims, type(self).__name__
+        output_size = tuple(int(v) for v in output_size)
+        if len(output_size) == input.ndim:
+            output_size = output_size[-n:]
+        if len(output_size) != n:
+            raise ValueError(f"{name}: output_size must have {n} or {input.ndim} elements "
+                             f"(spatial sizes, or all of the output's), got {output_size}")
+        low = tuple((size - 1) * s - 2 * p + d * (k - 1) + 1 for size, s, p, d, k in zip(
+            input.shape[-n:], self.stride, self.padding, self.dilation, self.kernel_size))
+        high = tuple(lo + s - 1 for lo, s in zip(low, self.stride))
+        if any(not lo <= v <= hi for v, lo, hi in zip(output_size, low, high)):
+            raise ValueError(f"{name}: requested an output size of {output_size}, but valid "
+                             f"sizes range from {low} to {high} (for an input of spatial size "
+                             f"{tuple(input.shape[-n:])})")
+        return tuple(v - lo for v, lo in zip(output_size, low))
 
 
 class ConvTranspose1d(_ConvTranspose):

@@ -57,6 +57,9 @@ class Module:
     """Base class for all layers and models: subclass it and define ``forward``."""
 
     training: bool
+    # state a checkpoint may lack (it keeps its value, as PyTorch's loading of older
+    # checkpoints does): batch norm's num_batches_tracked
+    _optional_state: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         set_ = object.__setattr__
@@ -202,28 +205,31 @@ class Module:
         for _, child in self.named_children():
             yield child
 
-    def _named_members(self, table: str, prefix: str, recurse: bool):
+    def _named_members(self, table: str, prefix: str, recurse: bool, remove_duplicate: bool):
         seen = set()
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
         for module_prefix, module in modules:
             for name, value in getattr(module, table).items():
                 if value is None or id(value) in seen:
                     continue
-                seen.add(id(value))
+                if remove_duplicate:
+                    seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True
-                         ) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted_name, parameter)`` pairs, each shared parameter once."""
-        return self._named_members("_parameters", prefix, recurse)
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted_name, parameter)`` pairs, each shared parameter once (under every name
+        it has with ``remove_duplicate=False``)."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True
-                      ) -> Iterator[tuple[str, Tensor]]:
-        return self._named_members("_buffers", prefix, recurse)
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
@@ -232,11 +238,16 @@ class Module:
     # -- modes and gradients --------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Training mode (dropout active, batch norm uses batch statistics); returns self."""
+        """Training mode (dropout active, batch norm uses batch statistics); returns self.
+
+        Each child's own ``train`` is called, as in PyTorch, so a submodule that
+        overrides it (say, to keep its batch norm frozen) has its say.
+        """
         if not isinstance(mode, bool):
             raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for child in self.children():
+            child.train(mode)
         return self
 
     def eval(self) -> Module:
@@ -269,7 +280,8 @@ class Module:
         return self
 
     def to(self, *args, dtype=None, device=None) -> Module:
-        """Convert the floating parameters and buffers to ``dtype``, in place.
+        """Convert the floating parameters and buffers (and their gradients) to ``dtype``,
+        in place.
 
         A ``device`` argument must be the CPU, the only device.
         """
@@ -289,8 +301,9 @@ class Module:
                     if t._data.dtype.kind in "fc":
                         t._data = t._data.astype(dtype)
                         bump_version(t)
-                        if t.grad is not None:
-                            t.grad = None
+                        if t.grad is not None:  # PyTorch converts the gradient too
+                            t.grad._data = t.grad._data.astype(dtype)
+                            bump_version(t.grad)
         return self
 
     def float(self) -> Module:
@@ -332,10 +345,16 @@ class Module:
 
         With ``strict`` (the default), missing or unexpected keys raise an error
         that names them; a shape mismatch always does. Returns the missing and
-        unexpected keys.
+        unexpected keys. With ``assign``, each parameter and buffer takes the
+        checkpoint's array itself (its dtype, its memory) instead of a copy cast to
+        the module's dtype; the Parameter objects stay the same (PyTorch makes new
+        ones).
         """
         own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
+        optional = {f"{prefix}.{name}" if prefix else name
+                    for prefix, module in self.named_modules(remove_duplicate=False)
+                    for name in type(module)._optional_state}
+        missing = [k for k in own if k not in state_dict and k not in optional]
         unexpected = [k for k in state_dict if k not in own]
         problems = []
         if strict and missing:
@@ -360,7 +379,12 @@ class Module:
                                + "; ".join(problems))
         with no_grad():
             for key, array in values.items():  # cast to the model's dtype, as PyTorch
-                own[key]._data[...] = array
+                if assign:
+                    own[key]._data = array
+                    if own[key].grad is not None and own[key].grad.dtype != array.dtype:
+                        own[key].grad = None  # a gradient of the old dtype no longer fits
+                else:
+                    own[key]._data[...] = array
                 bump_version(own[key])
         return IncompatibleKeys(missing, unexpected)
 
@@ -391,3 +415,10 @@ def _check_name(module: Module, name: str, what: str) -> None:
         raise AttributeError(f"cannot register a {what} before Module.__init__() ran")
     if not isinstance(name, str) or not name or "." in name:
         raise KeyError(f"{what} name must be a non-empty string without '.', got {name!r}")
+    # PyTorch refuses a name the module already uses for something else: registering
+    # over a parameter (or a method) would leave two things under one name
+    table = {"parameter": "_parameters", "buffer": "_buffers", "module": "_modules"}[what]
+    if name not in module.__dict__[table] and hasattr(module, name):
+        raise KeyError(f"register_{what}: attribute {name!r} already exists in "
+                       f"{type(module).__name__}; delete it first (del module.{name}) or "
+                       "choose another name")

@@ -27,6 +27,7 @@ def _shape(normalized_shape) -> tuple:
 
 class _BatchNorm(Module):
     _expected_dims: tuple[int, ...]
+    _optional_state = ("num_batches_tracked",)  # PyTorch's checkpoints before 0.4.1 lack it
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device=None,

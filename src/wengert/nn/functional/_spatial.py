@@ -2,7 +2,9 @@
 
 Average pooling and linear interpolation are separable: along each spatial
 dimension they are one small matrix ``(out, in)``, so the whole map is a few
-``matmul``s (differentiable to any order through ``matmul``'s own rule).
+``matmul``s: the primitive ``separable_bands`` and its adjoint ``separable_bands_t``
+(the derivative of each is the other, to any order), which keep an inf or NaN in
+the windows that hold it (a bare matmul spreads it through ``0 * inf``).
 
 Max pooling picks one element per window. The pick (the window's maximum, by
 PyTorch's rule below) is found once, on raw arrays: it is piecewise constant
@@ -41,25 +43,76 @@ import numpy as np
 
 from ..._creation import as_tensor
 from ..._primitive import Primitive, bind
-from ...ops.shape import permute, reshape
+from ...ops.shape import reshape
 from .folding import AdjointPair
 
 
-def along_dims(x, matrices):
-    """``x`` ``(N, C, *spatial)`` with each spatial dim mapped by its matrix ``(out, in)``."""
+class Bands:
+    """Per trailing spatial dim, a matrix ``(out, in)`` with entries >= 0: a separable
+    linear map (average pooling's windows, linear interpolation's weights)."""
+
+    __slots__ = ("mats",)
+
+    def __init__(self, mats):
+        self.mats = tuple(mats)
+
+    def __repr__(self):  # shown in tape listings
+        return f"Bands({', '.join(f'{m.shape[1]}->{m.shape[0]}' for m in self.mats)})"
+
+
+def _separable(x, mats, reverse=False):
+    """``x`` with each of its trailing dims mapped by its matrix (one matmul per dim),
+    first dim first, or last first (``reverse``: the adjoint's order)."""
     nd = x.ndim
-    for j, m in enumerate(matrices):
-        axis = nd - len(matrices) + j
-        m = as_tensor(m.astype(x.dtype, copy=False))
+    dims = list(enumerate(mats))
+    for j, m in reversed(dims) if reverse else dims:
+        axis = nd - len(mats) + j
         if axis == nd - 1:
             x = x @ m.T
         elif axis == nd - 2:
             x = m @ x
         else:  # bring the axis next to last, multiply, put it back
-            axes = list(range(nd))
-            axes[axis], axes[nd - 2] = axes[nd - 2], axes[axis]
-            x = permute(m @ permute(x, axes), axes)
+            x = np.swapaxes(m @ np.swapaxes(x, axis, nd - 2), axis, nd - 2)
     return x
+
+
+def _apply_bands(x, mats, transpose=False):
+    """The separable map of ``x`` (by the transposed matrices, last dim first, with
+    ``transpose``), with IEEE arithmetic per window: a matmul multiplies every input of
+    a row, so one inf or NaN would spread through ``0 * inf`` to every output of its
+    rows; an output takes an inf or NaN only from the inputs its window holds (a
+    nonzero weight), as a sum over the window does (PyTorch's kernels)."""
+    mats = [(m.T if transpose else m).astype(x.dtype, copy=False) for m in mats]
+    if x.dtype.kind != "f" or np.isfinite(x).all():
+        return _separable(x, mats, transpose)
+    finite = np.isfinite(x)
+    out = _separable(np.where(finite, x, 0), mats, transpose)
+    touched = [(m != 0).astype(np.float64) for m in mats]
+
+    def hit(mask):
+        return _separable(mask.astype(np.float64), touched, transpose) > 0
+
+    pos, neg, nan = hit(np.isposinf(x)), hit(np.isneginf(x)), hit(np.isnan(x))
+    extra = np.where(nan | (pos & neg), np.nan, np.where(pos, np.inf, np.where(neg, -np.inf, 0)))
+    return out + extra.astype(out.dtype)
+
+
+bands_p = Primitive(
+    "separable_bands", lambda x, bands: _apply_bands(x, bands.mats), n_params=1,
+    rule=(lambda ns, out, x, bands: AdjointPair("separable_bands", "separable_bands_t",
+                                                (bands,)),))
+bands_t_p = Primitive(
+    "separable_bands_t",
+    lambda ct, bands: _apply_bands(ct, bands.mats, transpose=True), n_params=1,
+    rule=(lambda ns, out, ct, bands: AdjointPair("separable_bands_t", "separable_bands",
+                                                 (bands,)),))
+"""A separable map by non-negative matrices and its adjoint (the transposed matrices)."""
+
+
+def along_dims(x, matrices):
+    """``x`` ``(N, C, *spatial)`` with each spatial dim mapped by its matrix ``(out, in)``
+    (entries >= 0), differentiable to any order (``separable_bands`` and its adjoint)."""
+    return bind(bands_p, (x,), (Bands(matrices),))
 
 
 def window_table(starts, size, kernel, dilation=1, ends=None):

@@ -209,8 +209,9 @@ def _softplus(x, beta, threshold):
 def _softplus_slope(ns, out, x, beta, threshold):
     bx = x * beta if beta != 1 else x
     # sigmoid(beta x) up to the threshold, 1 above it; at it, PyTorch's second derivative
-    # is 0, so the slope there is the constant sigmoid(threshold).
-    at_or_below = ns.where(bx < threshold, ns.sigmoid(bx), 0.5 + 0.5 * math.tanh(threshold / 2))
+    # is 0, so the slope there is the constant sigmoid(threshold). NaN takes the sigmoid
+    # branch: its slope is NaN, as in PyTorch.
+    at_or_below = ns.where(bx == threshold, 0.5 + 0.5 * math.tanh(threshold / 2), ns.sigmoid(bx))
     return ns.where(bx > threshold, 1, at_or_below)
 
 
@@ -257,8 +258,9 @@ def _hardswish(x):
 
 
 def _hardswish_slope(ns, out, x):
-    # 0 up to -3 and 1 from 3 on, both bounds included (PyTorch), x/3 + 1/2 between.
-    return ns.where(x <= -3, 0, ns.where(x < 3, x / 3 + 0.5, 1))
+    # 0 up to -3 and 1 from 3 on, both bounds included (PyTorch), x/3 + 1/2 between
+    # (NaN included: its slope is NaN, as in PyTorch).
+    return ns.where(x <= -3, 0, ns.where(x >= 3, 1, x / 3 + 0.5))
 
 
 hardswish_p = Primitive("hardswish", _hardswish, save=(VALUE,), rule=(_hardswish_slope,))
@@ -323,7 +325,8 @@ def softsign(input) -> Tensor:  # noqa: A002
 
 
 def threshold(input, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
-    """``F.threshold``: ``x`` where ``x > threshold``, else ``value`` (derivative 0 there).
+    """``F.threshold``: ``value`` where ``x <= threshold``, else ``x`` (so NaN stays NaN, as
+    in PyTorch); the derivative is 0 where replaced.
 
     >>> import wengert as wg
     >>> wg.nn.functional.threshold(wg.tensor([0.5, 2.0]), 1.0, -1.0)
@@ -331,7 +334,7 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     """
     x = tensor_arg(input)
     refuse_complex(x, "threshold")
-    out = where(x > threshold, x, float(value) if x.dtype.kind == "f" else value)
+    out = where(x <= threshold, float(value) if x.dtype.kind == "f" else value, x)
     return _in_place(input, out, inplace, "threshold")
 
 

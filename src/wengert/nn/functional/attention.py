@@ -22,7 +22,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     ``attn_mask``: bool (True = attend) or float (added to the scores),
     broadcasting to ``(..., L, S)``; ``is_causal``: attend only to positions at
     or before one's own; ``scale`` defaults to ``1 / sqrt(E)``. Masked scores are
-    ``-inf`` and get no gradient.
+    ``-inf`` and get no gradient; a query whose every score is masked attends to
+    nothing (output 0, as in PyTorch), not NaN.
 
     >>> import wengert as wg
     >>> q = k = v = wg.ones(1, 2, 4)
@@ -51,7 +52,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             scores = where(np.asarray(attn_mask if mask is None else mask), scores, -math.inf)
         else:
             scores = scores + attn_mask
-    weights = softmax(scores, -1)
+    # a row with every score masked (-inf) attends to nothing: its weights are 0, not the
+    # NaN of softmax's 0 / 0 (PyTorch's safe softmax), and it passes no gradient
+    dead = np.all(scores._data == -math.inf, axis=-1, keepdims=True)
+    if dead.any():
+        weights = where(dead, 0.0, softmax(where(dead, 0.0, scores), -1))
+    else:
+        weights = softmax(scores, -1)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return weights @ v

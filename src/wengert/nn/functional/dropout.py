@@ -39,9 +39,10 @@ def dropout(input, p=0.5, training=True, inplace=False) -> Tensor:  # noqa: A002
     if not training or p == 0:
         return x
     if p == 1:
-        return x * np.zeros((), dtype=x.dtype)
-    mask = _keep(x.shape, p).astype(x.dtype) * np.asarray(1 / (1 - p), dtype=x.dtype)
-    out = x * mask
+        out = x * np.zeros((), dtype=x.dtype)
+    else:
+        mask = _keep(x.shape, p).astype(x.dtype) * np.asarray(1 / (1 - p), dtype=x.dtype)
+        out = x * mask
     if inplace:
         x.copy_(out)
         return x

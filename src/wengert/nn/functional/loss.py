@@ -12,7 +12,13 @@ import numpy as np
 from ... import ops
 from ..._primitive import VALUE, Primitive, unary_fn
 from ..._tensor import Tensor
-from ...ops._registry import REAL_ONLY, as_float_tensor, as_real_tensor, refuse_complex
+from ...ops._registry import (
+    REAL_ONLY,
+    as_float_tensor,
+    as_real_tensor,
+    refuse_complex,
+    tensor_arg,
+)
 from ._reduction import reduce, reduction_arg
 
 __all__ = [
@@ -36,13 +42,21 @@ _NO_ORDER = "complex numbers have no order"
 _R = ops.reduce
 
 
-def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
+def _int_target(target, x):
+    """An integer target (counts, labels, +-1) as ``x``'s dtype, as PyTorch promotes it;
+    any other target unchanged (its own checks follow)."""
+    t = tensor_arg(target)
+    return t.to(x.dtype) if t.dtype.kind in "iu" else t
+
+
+def _pair(op, input, target, why=REAL_ONLY, int_target=True):  # noqa: A002
     """Both operands as float tensors of one shape (PyTorch broadcasts, with a warning);
-    complex ones are refused for ``why``, unless ``why`` is None (the loss accepts them)."""
-    if why is None:
-        x, y = as_float_tensor(input, op), as_float_tensor(target, op)
-    else:
-        x, y = as_real_tensor(input, op, why), as_real_tensor(target, op, why)
+    complex ones are refused for ``why``, unless ``why`` is None (the loss accepts them).
+    An integer target takes the input's dtype (``int_target``: PyTorch's promotion)."""
+    x = as_float_tensor(input, op) if why is None else as_real_tensor(input, op, why)
+    if int_target:
+        target = _int_target(target, x)
+    y = as_float_tensor(target, op) if why is None else as_real_tensor(target, op, why)
     if x.shape != y.shape:
         try:
             np.broadcast_shapes(x.shape, y.shape)
@@ -52,13 +66,23 @@ def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
     return x, y
 
 
-def _weighted(loss, weight, op, reduction, by_weight=False):
-    """``loss * weight`` reduced; PyTorch's weight has the input's shape, and its ``mean``
-    of a weighted mse or l1 loss divides by the summed weights (``by_weight``)."""
+def _weighted(loss, weight, op, reduction, by_weight=False, broadcast=False):
+    """``loss * weight`` reduced. PyTorch's weight of an mse, l1 or huber loss has the
+    input's shape, and its ``mean`` of a weighted mse or l1 loss divides by the summed
+    weights (``by_weight``); the binary cross-entropies' weight need only ``broadcast``
+    to the input's shape (say one weight per class)."""
     if weight is None:
         return reduce(loss, reduction)
     w = as_float_tensor(weight, op)
-    if w.shape != loss.shape:
+    if broadcast and w.shape != loss.shape:
+        try:
+            fits = np.broadcast_shapes(w.shape, loss.shape) == loss.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"{op}: weight of shape {w.shape} does not broadcast to the "
+                             f"input's shape {loss.shape}")
+    elif w.shape != loss.shape:
         raise ValueError(f"{op}: weight must have the input's shape {loss.shape}, got "
                          f"{w.shape}")
     loss = loss * w
@@ -153,12 +177,17 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if x.shape != t.shape:
         raise ValueError(f"binary_cross_entropy: target of shape {t.shape} must have the "
                          f"input's shape {x.shape}")
-    xs = x._data
-    if np.any((xs < 0) | (xs > 1)):
+    # written so that NaN fails too, as in PyTorch
+    xs, ts = x._data, t._data
+    if not np.all((xs >= 0) & (xs <= 1)):
         raise ValueError("binary_cross_entropy: all elements of input must be in [0, 1] "
-                         "(probabilities); for logits use binary_cross_entropy_with_logits")
+                         "(probabilities, not NaN); for logits use "
+                         "binary_cross_entropy_with_logits")
+    if not np.all((ts >= 0) & (ts <= 1)):
+        raise ValueError("binary_cross_entropy: all elements of target must be in [0, 1] "
+                         "(probabilities, not NaN)")
     loss = -(t * _clamped_log(x) + (1 - t) * _clamped_log(1 - x))
-    return _weighted(loss, weight, "binary_cross_entropy", reduction)
+    return _weighted(loss, weight, "binary_cross_entropy", reduction, broadcast=True)
 
 
 def _log1pexp(z):
@@ -191,7 +220,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                          f"{x.shape}")
     log_weight = 1.0 if pos_weight is None else 1 + (as_float_tensor(pos_weight, op) - 1) * t
     loss = (1 - t) * x + log_weight * _softplus(-x)
-    return _weighted(loss, weight, op, reduction)
+    return _weighted(loss, weight, op, reduction, broadcast=True)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -200,7 +229,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     ``input`` (``target`` as probabilities, or log-probabilities with ``log_target``).
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL
-    divergence); ``0 * log(0)`` counts as 0.
+    divergence); ``0 * log(0)`` counts as 0, and a negative target gives NaN.
 
     >>> import wengert as wg
     >>> p = wg.tensor([0.5, 0.5])
@@ -211,12 +240,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
         reduction_arg("kl_div", "sum", size_average, reduce)
     else:
         reduction = reduction_arg("kl_div", reduction, size_average, reduce)
-    x, t = _pair("kl_div", input, target)
+    x, t = _pair("kl_div", input, target, int_target=False)  # PyTorch refuses integers
     if log_target:
         loss = _E.exp(t) * (t - x)
     else:
-        positive = (t > 0)._data
-        loss = _E.where(positive, t * _E.log(_E.where(positive, t, 1.0)), 0.0) - t * x
+        # 0 * log(0) is 0; a negative "probability" gives NaN (log of it), as in PyTorch
+        zero = (t == 0)._data
+        loss = _E.where(zero, 0.0, t * _E.log(_E.where(zero, 1.0, t))) - t * x
     if reduction == "batchmean":
         total = loss.sum()
         return total / x.shape[0] if x.ndim else total
@@ -262,7 +292,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     """
     reduction = reduction_arg("margin_ranking_loss", reduction, size_average, reduce)
     x1, x2 = _pair("margin_ranking_loss", input1, input2, _NO_ORDER)
-    y = as_real_tensor(target, "margin_ranking_loss")
+    y = as_real_tensor(_int_target(target, x1), "margin_ranking_loss")
     return _reduce(_E.clamp(-y * (x1 - x2) + margin, min=0.0), reduction)
 
 
@@ -277,9 +307,11 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     """
     reduction = reduction_arg("hinge_embedding_loss", reduction, size_average, reduce)
     x, y = _pair("hinge_embedding_loss", input, target, _NO_ORDER)
+    # PyTorch's terms: the hinge wherever target != 1, x wherever target != -1 (a target
+    # that is neither gets both; one of +-1 exactly one)
     yd = y._data
-    hinge = _E.where(yd == -1, _E.clamp(margin - x, min=0.0), 0.0)
-    return _reduce(_E.where(yd == 1, x, 0.0) + hinge, reduction)
+    hinge = _E.where(yd != 1, _E.clamp(margin - x, min=0.0), 0.0)
+    return _reduce(_E.where(yd != -1, x, 0.0) + hinge, reduction)
 
 
 def _norm_clamped(x, dim, eps):
