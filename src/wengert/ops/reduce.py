@@ -185,13 +185,19 @@ def _extremum(name, full_prim, arg_prim, pairwise, input, dim, keepdim, other): 
     input = tensor_arg(input)  # noqa: A001
     if isinstance(dim, Tensor) or other is not None:
         return pairwise(input, dim if other is None else other)
-    if input._data.size == 0:
-        raise RuntimeError(f"{name}(): cannot reduce an empty tensor (shape {input.shape})")
+    axes = _axes(dim, input.ndim, name) if isinstance(dim, tuple) else None
+    axis = None if dim is None or isinstance(dim, tuple) else _axis(dim, input.ndim, name)
+    if input._data.size == 0:  # (a dimension of size > 0 of an empty tensor reduces to one)
+        reduced = range(input.ndim) if dim is None else axes if axes is not None else (axis,)
+        empty = [a for a in reduced if input.shape[a] == 0]
+        if empty:
+            where = "" if dim is None else f" along dimension {empty[0]}, which has size 0"
+            raise RuntimeError(f"{name}(): cannot reduce an empty tensor (shape {input.shape})"
+                               f"{where}: there is no {name}imum of no elements")
     if dim is None:
         return bind(full_prim, (input,), (None, False))
-    if isinstance(dim, tuple):
-        return bind(full_prim, (input,), (_axes(dim, input.ndim, name), bool(keepdim)))
-    axis = _axis(dim, input.ndim, name)
+    if axes is not None:
+        return bind(full_prim, (input,), (axes, bool(keepdim)))
     if input.ndim == 0:
         return _MinMax(input.clone(), Tensor(np.array(0)))
     idx = bind(arg_prim, (input,), (axis, True))._data
@@ -658,10 +664,11 @@ def aminmax(input, *, dim=None, keepdim=False) -> tuple:  # noqa: A002
     """
     input = tensor_arg(input)  # noqa: A001
     refuse_complex(input, "aminmax")
-    if input._data.size == 0:
-        raise RuntimeError(f"aminmax(): cannot reduce an empty tensor (shape {input.shape})")
-    if dim is not None:
-        _axis(dim, input.ndim, "aminmax")
+    axis = None if dim is None else _axis(dim, input.ndim, "aminmax")
+    if input._data.size == 0 and (axis is None or input.shape[axis] == 0):
+        where = "" if axis is None else f" along dimension {axis}, which has size 0"
+        raise RuntimeError(f"aminmax(): cannot reduce an empty tensor (shape {input.shape})"
+                           f"{where}: there is no minimum or maximum of no elements")
     return _AminMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
 
 # Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.
