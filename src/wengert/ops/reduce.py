@@ -270,7 +270,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     A composite: its gradient comes from the primitives it is made of.
     """
     from .elementwise import abs as abs_
-    from .elementwise import sign, where
+    from .elementwise import isnan, sign, where
 
     input = tensor_arg(input)  # noqa: A001
     if input.dtype.kind not in "fc":
@@ -282,7 +282,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
         raise ValueError(f"norm: p must be a number, 'fro' or inf, got {p!r}")
     a = abs_(input)
     if p == 0:  # the number of nonzero elements; sign's derivative is 0, as it should be
-        return sum(sign(a), dim, keepdim)
+        return sum(where(isnan(a), 1.0, sign(a)), dim, keepdim)  # (NaN is not 0: it counts)
     if p == 1:
         return sum(a, dim, keepdim)
     if p == float("inf"):
@@ -292,7 +292,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     if p == 2:
         powered = abs_squared(input)  # input * input for real input
     elif p < 1:  # |x|^p has an infinite slope at 0: take PyTorch's subgradient 0 there
-        nonzero = a > 0
+        nonzero = a != 0  # (not a > 0, which would drop a NaN as if it were 0)
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else float("inf"))
     else:
         powered = a ** p
