@@ -184,6 +184,11 @@ def _relu(x):
     return np.maximum(x, 0)
 
 
+def _sign(x):
+    # NumPy has no sign for bools; PyTorch's is the bool itself.
+    return x.copy() if x.dtype == np.bool_ else np.sign(x)
+
+
 _UNARY = [
     ("exp", np.exp, False, True, returns(OUTPUT), "e raised to each element"),
     ("log", np.log, True, False, lambda ns, y, x: DivideBy(x), "natural logarithm"),
@@ -198,7 +203,7 @@ _UNARY = [
     ("sqrt", np.sqrt, False, True, lambda ns, y, x: DivideBy(2 * y), "square root"),
     ("abs", np.abs, True, False, abs_rule,
      "absolute value (the modulus of complex numbers); the derivative at 0 is 0"),
-    ("sign", real_only(np.sign, "sign (sgn is its complex version)"), False, False,
+    ("sign", real_only(_sign, "sign (sgn is its complex version)"), False, False,
      lambda ns, y, x: 0, "-1, 0 or 1 by sign (derivative 0 everywhere)"),
 ]
 
