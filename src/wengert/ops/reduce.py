@@ -133,15 +133,36 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
     tensor([4., 6.], grad_fn=<SumBackward #...>)
     """
     keepdim = keepdim if keepdims is None else keepdims
+    input = tensor_arg(input)  # noqa: A001
+    dtype = accumulator_dtype(input, dtype)
     if dtype is not None:
-        input = tensor_arg(input).to(dtype)  # noqa: A001
-    return _reduce(sum_p, input, dim_arg(dim, axis), keepdim, "sum")
+        input = input.to(dtype)  # noqa: A001
+    return in_dtype(_reduce(sum_p, input, dim_arg(dim, axis), keepdim, "sum"), dtype)
+
+
+def accumulator_dtype(input, dtype):  # noqa: A002
+    """The dtype a sum or product of ``input`` computes in: ``dtype`` if given, else int64
+    for an unsigned integer tensor (PyTorch accumulates every integral dtype in int64;
+    NumPy would give uint64), else None (the input's own, or int64 from NumPy for bool
+    and the smaller signed integers)."""
+    if dtype is None and input.dtype.kind == "u":
+        return np.int64
+    return dtype
+
+
+def in_dtype(out, dtype):
+    """``out`` of a sum or product in ``dtype`` when one was asked for: NumPy widens small
+    integers (int8 to int64, uint8 to uint64) whatever their dtype; PyTorch computes in the
+    dtype asked for, wrapping around as the cast does."""
+    return out if dtype is None or out.dtype == dtype else out.to(dtype)
 
 
 @method()
-def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A002
-    """Mean over all elements, or over ``dim``."""
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None) -> Tensor:  # noqa: A002
+    """Mean over all elements, or over ``dim``; ``dtype`` converts the input first."""
     input = tensor_arg(input)  # noqa: A001
+    if dtype is not None:
+        input = input.to(dtype)  # noqa: A001
     if input.dtype.kind not in "fc":
         raise RuntimeError(f"mean: input dtype must be floating point or complex, got "
                            f"{input.dtype}; convert first, e.g. x.float().mean()")
@@ -386,16 +407,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     """
     keepdim = keepdim if keepdims is None else keepdims
     input = tensor_arg(input)  # noqa: A001
+    dtype = accumulator_dtype(input, dtype)
     if dtype is not None:
         input = input.to(dtype)  # noqa: A001
     axes = _axes(dim_arg(dim, axis), input.ndim, "prod")
     if axes is None:
         out = bind(prod_p, (input.reshape(-1),), (0, False))
-        return out.reshape((1,) * input.ndim) if keepdim else out
+        return in_dtype(out.reshape((1,) * input.ndim) if keepdim else out, dtype)
     out = input
     for a in reversed(axes):  # the last first, so that the others keep their places
         out = bind(prod_p, (out,), (a, bool(keepdim)))
-    return out
+    return in_dtype(out, dtype)
 
 
 # -- moments -------------------------------------------------------------------
