@@ -323,7 +323,8 @@ def softsign(input) -> Tensor:  # noqa: A002
 
 
 def threshold(input, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
-    """``F.threshold``: ``x`` where ``x > threshold``, else ``value`` (derivative 0 there).
+    """``F.threshold``: ``value`` where ``x <= threshold``, else ``x`` (so NaN stays NaN, as
+    in PyTorch); the derivative is 0 where ``value`` is taken.
 
     >>> import wengert as wg
     >>> wg.nn.functional.threshold(wg.tensor([0.5, 2.0]), 1.0, -1.0)
@@ -331,7 +332,7 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     """
     x = tensor_arg(input)
     refuse_complex(x, "threshold")
-    out = where(x > threshold, x, float(value) if x.dtype.kind == "f" else value)
+    out = where(x <= threshold, float(value) if x.dtype.kind == "f" else value, x)
     return _in_place(input, out, inplace, "threshold")
 
 
