@@ -52,19 +52,28 @@ def _pair(op, input, target, why=REAL_ONLY):  # noqa: A002
     return x, y
 
 
-def _weighted(loss, weight, op, reduction, by_weight=False):
-    """``loss * weight`` reduced; PyTorch's weight has the input's shape, and its ``mean``
-    of a weighted mse or l1 loss divides by the summed weights (``by_weight``)."""
+def _weighted(loss, weight, op, reduction, by_weight=False, broadcast=False):
+    """``loss * weight`` reduced; PyTorch's weight has the input's shape (the binary cross
+    entropies: a shape that broadcasts to it, ``broadcast``), and its ``mean`` of a
+    weighted mse or l1 loss divides by the summed weights (``by_weight``)."""
     if weight is None:
         return reduce(loss, reduction)
     w = as_float_tensor(weight, op)
-    if w.shape != loss.shape:
-        raise ValueError(f"{op}: weight must have the input's shape {loss.shape}, got "
+    if w.shape != loss.shape and not (broadcast and _broadcasts_to(w.shape, loss.shape)):
+        fit = "have or broadcast to" if broadcast else "have"
+        raise ValueError(f"{op}: weight must {fit} the input's shape {loss.shape}, got "
                          f"{w.shape}")
     loss = loss * w
     if by_weight and reduction == "mean":
         return loss.sum() / w.sum()
     return reduce(loss, reduction)
+
+
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        return False
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
@@ -158,7 +167,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError("binary_cross_entropy: all elements of input must be in [0, 1] "
                          "(probabilities); for logits use binary_cross_entropy_with_logits")
     loss = -(t * _clamped_log(x) + (1 - t) * _clamped_log(1 - x))
-    return _weighted(loss, weight, "binary_cross_entropy", reduction)
+    return _weighted(loss, weight, "binary_cross_entropy", reduction, broadcast=True)
 
 
 def _log1pexp(z):
@@ -191,7 +200,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                          f"{x.shape}")
     log_weight = 1.0 if pos_weight is None else 1 + (as_float_tensor(pos_weight, op) - 1) * t
     loss = (1 - t) * x + log_weight * _softplus(-x)
-    return _weighted(loss, weight, op, reduction)
+    if loss.shape != x.shape:
+        raise ValueError(f"{op}: pos_weight of shape {np.shape(pos_weight)} must broadcast "
+                         f"to the input's shape {x.shape}")
+    return _weighted(loss, weight, op, reduction, broadcast=True)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
