@@ -45,8 +45,46 @@ from ...ops.shape import permute, reshape
 from .folding import AdjointPair
 
 
-def along_dims(x, matrices):
-    """``x`` ``(N, C, *spatial)`` with each spatial dim mapped by its matrix ``(out, in)``."""
+def along_dims(x, matrices, supports=None):
+    """``x`` ``(N, C, *spatial)`` with each spatial dim mapped by its matrix ``(out, in)``.
+
+    A matrix product multiplies every input by every entry of its row, the zeros too, and
+    ``0 * nan`` and ``0 * inf`` are NaN: one non-finite input would spread NaN over the
+    whole row of outputs instead of the few windows that hold it. A non-finite input
+    always shows in the product's output (as NaN at least), so only then is the map
+    recomputed from each row's support alone (``_along_dims_sparse``): ``supports``, per
+    matrix, the entries that PyTorch's kernel reads (a linear interpolation reads both
+    neighbours even where one weighs 0); by default the nonzero entries.
+    """
+    with np.errstate(invalid="ignore"):  # (0 * inf: the case handled below, and its padding)
+        out = _along_dims_dense(x, matrices)
+        if np.isfinite(out._data).all():
+            return out
+        return _along_dims_sparse(x, matrices, supports or [m != 0 for m in matrices])
+
+
+def _along_dims_sparse(x, matrices, supports):
+    """``along_dims`` reading only each row's support: a gather of the inputs it weighs,
+    the products, and a sum (where the padding of short rows gives exact zeros)."""
+    from ...ops.elementwise import where
+    from ...ops.reduce import sum as sum_
+
+    nd = x.ndim
+    for j, (m, nonzero) in enumerate(zip(matrices, supports)):
+        axis = nd - len(matrices) + j
+        width = max(int(nonzero.sum(axis=1).max(initial=0)), 1)
+        columns = np.argsort(~nonzero, axis=1, kind="stable")[:, :width]  # nonzeros first
+        used = np.take_along_axis(nonzero, columns, axis=1)
+        weights = np.take_along_axis(m, columns, axis=1).astype(x.dtype, copy=False)
+        picked = x[(slice(None),) * axis + (columns,)]  # (..., out, width, ...)
+        trailing = (1,) * (nd - axis - 1)
+        x = sum_(where(used.reshape(used.shape + trailing),
+                       picked * as_tensor(weights.reshape(weights.shape + trailing)), 0.0),
+                 axis + 1)
+    return x
+
+
+def _along_dims_dense(x, matrices):
     nd = x.ndim
     for j, m in enumerate(matrices):
         axis = nd - len(matrices) + j
