@@ -22,7 +22,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     ``attn_mask``: bool (True = attend) or float (added to the scores),
     broadcasting to ``(..., L, S)``; ``is_causal``: attend only to positions at
     or before one's own; ``scale`` defaults to ``1 / sqrt(E)``. Masked scores are
-    ``-inf`` and get no gradient.
+    ``-inf`` and get no gradient; a query whose scores are all masked gets the output 0
+    (PyTorch's safe softmax), not NaN.
 
     >>> import wengert as wg
     >>> q = k = v = wg.ones(1, 2, 4)
@@ -51,7 +52,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             scores = where(np.asarray(attn_mask if mask is None else mask), scores, -math.inf)
         else:
             scores = scores + attn_mask
-    weights = softmax(scores, -1)
+    # A query that may attend to nothing (its scores all -inf) gets weights 0, not the
+    # NaN of 0/0, as PyTorch's safe softmax: its output is 0 and so is its gradient. (Its
+    # scores are replaced first so that no NaN reaches the gradient of the others.)
+    nothing = np.isneginf(scores._data).all(axis=-1, keepdims=True)
+    if nothing.any():
+        weights = where(nothing, 0.0, softmax(where(nothing, 0.0, scores), -1))
+    else:
+        weights = softmax(scores, -1)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return weights @ v
