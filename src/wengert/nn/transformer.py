@@ -30,12 +30,13 @@ def _additive(mask, dtype, what: str):
     """A boolean (True = blocked) or float mask as a float tensor to add to the scores."""
     if mask is None:
         return None
+    mask = _creation.as_tensor(mask)
     if mask.dtype == np.bool_:
-        return where(mask, -math.inf, 0.0).astype(dtype)
+        return where(mask, -math.inf, 0.0).to(dtype)
     if mask.dtype.kind != "f":
         raise TypeError(f"MultiheadAttention: {what} must be bool or floating point, got "
                         f"{mask.dtype}")
-    return mask.astype(dtype)
+    return mask.to(dtype)
 
 
 class MultiheadAttention(Module):
