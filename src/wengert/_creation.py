@@ -233,7 +233,14 @@ def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
     _check_device(device)
     if high is None:
         low, high = 0, low
-    return _wrap(_rng.integers(low, high, size=tuple(size), dtype=dtype or np.int64))
+    if not low < high:
+        raise RuntimeError(f"randint: low ({low}) must be less than high ({high}): the "
+                           "integers are drawn from [low, high)")
+    dtype = np.dtype(dtype or np.int64)
+    if dtype.kind in "iu":
+        return _wrap(_rng.integers(low, high, size=tuple(size), dtype=dtype))
+    # A floating dtype (randint_like of a float tensor): integers, held as that dtype.
+    return _wrap(_rng.integers(low, high, size=tuple(size)).astype(dtype))
 
 
 def rand_like(input, dtype=None, requires_grad=False) -> Tensor:  # noqa: A002
