@@ -38,6 +38,9 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.output_padding = _tuple(dilation, n), _tuple(output_padding, n)
         self.padding_mode = padding_mode
+        if padding == "same" and any(st != 1 for st in self.stride):
+            raise ValueError(f"{name}: padding='same' is not supported for strided "
+                             f"convolutions (stride={self.stride}); pad explicitly instead")
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups))
         _weight_and_bias(self, (*shape, *self.kernel_size), out_channels, bias, dtype)
@@ -67,11 +70,16 @@ class _Conv(_ConvNd):
         if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
-        if isinstance(self.padding, str):
-            raise ValueError(f"{type(self).__name__}: padding={self.padding!r} needs "
-                             "padding_mode='zeros'")
-        pad = tuple(p for p in reversed(self.padding) for _ in range(2))
-        return conv(F.pad(input, pad, mode=self.padding_mode), self.weight, self.bias,
+        pad = []  # F.pad's order: (left, right) per dim, the last dim first
+        for i in reversed(range(self._dims)):
+            if self.padding == "valid":
+                pad += [0, 0]
+            elif self.padding == "same":  # PyTorch's split: the extra one on the right
+                total = self.dilation[i] * (self.kernel_size[i] - 1)
+                pad += [total // 2, total - total // 2]
+            else:
+                pad += [self.padding[i]] * 2
+        return conv(F.pad(input, tuple(pad), mode=self.padding_mode), self.weight, self.bias,
                     self.stride, 0, self.dilation, self.groups)
 
 
