@@ -6,6 +6,8 @@ bool; NumPy arrays keep their dtype.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._backend import default_complex_dtype, get_default_dtype, is_differentiable_dtype
@@ -163,6 +165,16 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = get_default_dtype() if is_float else np.int64
+    dtype = np.dtype(dtype)
+    if dtype.kind in "fc":
+        # PyTorch's values: start + i * step in double, rounded once to the dtype. NumPy's
+        # step from the first two values (start + step) - start, in the dtype itself, so
+        # its values drift (float32 -1 + 2 * 0.3 gave -0.39999998, not -0.4).
+        if step == 0:
+            raise RuntimeError("arange: step must be nonzero")
+        count = max(math.ceil((end - start) / step), 0)
+        values = start + np.arange(count, dtype=np.float64) * step
+        return _make(values.astype(dtype), requires_grad)
     return _make(np.arange(start, end, step, dtype=dtype), requires_grad)
 
 
@@ -221,7 +233,14 @@ def randint(low, high=None, size=(), dtype=None, device=None) -> Tensor:
     _check_device(device)
     if high is None:
         low, high = 0, low
-    return _wrap(_rng.integers(low, high, size=tuple(size), dtype=dtype or np.int64))
+    if not low < high:
+        raise RuntimeError(f"randint: low ({low}) must be less than high ({high}): the "
+                           "integers are drawn from [low, high)")
+    dtype = np.dtype(dtype or np.int64)
+    if dtype.kind in "iu":
+        return _wrap(_rng.integers(low, high, size=tuple(size), dtype=dtype))
+    # A floating dtype (randint_like of a float tensor): integers, held as that dtype.
+    return _wrap(_rng.integers(low, high, size=tuple(size)).astype(dtype))
 
 
 def rand_like(input, dtype=None, requires_grad=False) -> Tensor:  # noqa: A002

@@ -41,6 +41,9 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.output_padding = _tuple(dilation, n), _tuple(output_padding, n)
         self.padding_mode = padding_mode
+        if padding == "same" and any(st != 1 for st in self.stride):
+            raise ValueError(f"{name}: padding='same' is not supported for strided "
+                             f"convolutions (stride={self.stride}); pad explicitly instead")
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups))
         _weight_and_bias(self, (*shape, *self.kernel_size), out_channels, bias, dtype)

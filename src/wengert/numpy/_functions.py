@@ -74,7 +74,9 @@ def angle(z, deg=False):
     >>> wnp.angle([1j])
     array([1.57079633])
     """
-    out = wg.angle(z)
+    z = tensor_arg(z)
+    # NumPy's angle of a real x is atan2(0, x): pi at -0.0, where PyTorch's (wg.angle) is 0.
+    out = wg.angle(z) if z.dtype.kind == "c" else wg.atan2(wg.zeros_like(z), z)
     return wg.rad2deg(out) if deg else out
 
 

@@ -189,10 +189,18 @@ def _complex_logaddexp(x, y):
     return np.asarray(np.where(np.isneginf(big.real), big, out))
 
 
+def _share(ns, out, x, y):
+    """``x - out``, the log of ``x``'s share of the sum, with 0 (all of it) where ``x`` is
+    ``out`` and ``y`` is not: ``inf - inf`` would be NaN where ``x`` is an infinity that
+    ``y`` is not (PyTorch's slope there is 1, the other's 0). With both infinite it
+    stays NaN, as in PyTorch."""
+    return ns.where((x == out) & (y != out), 0, x - out)
+
+
 logaddexp = _declare(
     "logaddexp", _logaddexp, floating=True, save=(VALUE, VALUE), save_out=True,
-    uses=((0,), (1,)),
-    rule=(lambda ns, out, x, y: ns.exp(x - out), lambda ns, out, x, y: ns.exp(y - out)),
+    rule=(lambda ns, out, x, y: ns.exp(_share(ns, out, x, y)),
+          lambda ns, out, x, y: ns.exp(_share(ns, out, y, x))),
     doc="""``torch.logaddexp(input, other)``: ``log(exp(input) + exp(other))``, without
     overflow or underflow.
 
@@ -204,8 +212,8 @@ logaddexp = _declare(
 logaddexp2 = _declare(
     "logaddexp2", real_only(np.logaddexp2, "logaddexp2", 2, _NO_COMPLEX_KERNEL), floating=True,
     save=(VALUE, VALUE), save_out=True,
-    uses=((0,), (1,)),
-    rule=(lambda ns, out, x, y: ns.exp2(x - out), lambda ns, out, x, y: ns.exp2(y - out)),
+    rule=(lambda ns, out, x, y: ns.exp2(_share(ns, out, x, y)),
+          lambda ns, out, x, y: ns.exp2(_share(ns, out, y, x))),
     doc="""``torch.logaddexp2(input, other)``: ``log2(2^input + 2^other)``, without overflow.
 
     >>> import wengert as wg
@@ -218,6 +226,8 @@ logaddexp2 = _declare(
 
 def _xlogy(x, y):
     dtype = np.result_type(x, y)  # a Python number on one side takes the other's dtype
+    if dtype.kind == "f" and getattr(y, "dtype", dtype) != dtype:
+        y = y.astype(dtype)  # log in the result's precision (not float16 for a float16 y)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = x * np.log(y)
     out = np.where((x == 0) & ~np.isnan(y), 0, out)  # 0 * log(0) = 0, but NaN stays NaN

@@ -247,7 +247,17 @@ def _angle_rule(ns, out, x):
     return ReMul(ns.where(x == 0, 0, -1j / _nonzero(ns, x)))
 
 
-angle_p = Primitive("angle", np.angle, save=("value",), rule=(_angle_rule,))
+def _angle(x):
+    if x.dtype.kind == "c":
+        return np.angle(x)
+    # PyTorch's real angle: pi below 0, else 0 (NaN stays NaN). NumPy's atan2(0, x) is pi
+    # at -0.0 too, which would make the sign bit of a zero an angle.
+    dtype = x.dtype
+    out = np.where(x < 0, np.asarray(np.pi, dtype), np.asarray(0, dtype))
+    return np.where(np.isnan(x), x, out) if type(x) is np.ndarray else out[()]
+
+
+angle_p = Primitive("angle", _angle, save=("value",), rule=(_angle_rule,))
 
 
 @method()

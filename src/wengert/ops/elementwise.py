@@ -184,6 +184,11 @@ def _relu(x):
     return np.maximum(x, 0)
 
 
+def _sign(x):
+    # NumPy has no sign for bools; PyTorch's is the bool itself.
+    return x.copy() if x.dtype == np.bool_ else np.sign(x)
+
+
 _UNARY = [
     ("exp", np.exp, False, True, returns(OUTPUT), "e raised to each element"),
     ("log", np.log, True, False, lambda ns, y, x: DivideBy(x), "natural logarithm"),
@@ -198,7 +203,7 @@ _UNARY = [
     ("sqrt", np.sqrt, False, True, lambda ns, y, x: DivideBy(2 * y), "square root"),
     ("abs", np.abs, True, False, abs_rule,
      "absolute value (the modulus of complex numbers); the derivative at 0 is 0"),
-    ("sign", real_only(np.sign, "sign (sgn is its complex version)"), False, False,
+    ("sign", real_only(_sign, "sign (sgn is its complex version)"), False, False,
      lambda ns, y, x: 0, "-1, 0 or 1 by sign (derivative 0 everywhere)"),
 ]
 
@@ -410,8 +415,8 @@ _COMPARISONS = [
     ("le", real_only(operator.le, "le (<=)", 2), "__le__"),
     ("gt", real_only(operator.gt, "gt (>)", 2), "__gt__"),
     ("ge", real_only(operator.ge, "ge (>=)", 2), "__ge__"),
-    ("logical_and", np.logical_and, "__and__"),
-    ("logical_or", np.logical_or, "__or__"), ("logical_xor", np.logical_xor, "__xor__"),
+    ("logical_and", np.logical_and, None),
+    ("logical_or", np.logical_or, None), ("logical_xor", np.logical_xor, None),
 ]
 
 for _name, _impl, _dunder in _COMPARISONS:
@@ -419,9 +424,45 @@ for _name, _impl, _dunder in _COMPARISONS:
     _compare.__doc__ = f"Elementwise ``{_name}`` (bool result, not differentiable)."
     globals()[_name] = _compare
     method(_name)(_compare)
-    setattr(Tensor, _dunder, _compare)
+    if _dunder:
+        setattr(Tensor, _dunder, _compare)
     not_differentiable(_compare)
 __all__ += [_c[0] for _c in _COMPARISONS]
+
+
+def _bitwise(name: str, ufunc, symbol: str):
+    """PyTorch's ``bitwise_<name>`` (the operator ``symbol``): bit by bit on integers, the
+    logical operation on bools (as ``logical_<name>``, but keeping an integer dtype);
+    floating and complex tensors are refused. Integer results have no derivative, so
+    no primitive is recorded."""
+
+    def fn(input, other) -> Tensor:  # noqa: A002
+        a, b = tensor_arg(input), tensor_arg(other)
+        for t in (a, b):
+            if t.dtype.kind not in "biu":
+                raise TypeError(
+                    f"bitwise_{name} ({symbol}) needs bool or integer tensors, got "
+                    f"{a.dtype} and {b.dtype}; for a logical {name} of other dtypes use "
+                    f"logical_{name}, e.g. wg.logical_{name}(x != 0, y != 0)")
+        if a.dtype != b.dtype:
+            a, b = promote(a, b)
+        try:
+            return Tensor(ufunc(a._data, b._data))
+        except ValueError as e:
+            raise RuntimeError(f"bitwise_{name}: shapes {a.shape} and {b.shape} do not "
+                               f"broadcast ({e}); reshape one so they line up") from None
+
+    fn.__name__ = fn.__qualname__ = f"bitwise_{name}"
+    fn.__doc__ = (f"Elementwise bitwise {name} of integer or bool tensors (``a {symbol} b``); "
+                  "not differentiable.")
+    return not_differentiable(method()(fn))
+
+
+bitwise_and = _bitwise("and", np.bitwise_and, "&")
+bitwise_or = _bitwise("or", np.bitwise_or, "|")
+bitwise_xor = _bitwise("xor", np.bitwise_xor, "^")
+Tensor.__and__, Tensor.__or__, Tensor.__xor__ = bitwise_and, bitwise_or, bitwise_xor
+__all__ += ["bitwise_and", "bitwise_or", "bitwise_xor"]
 # ``t == None`` is False (and ``!=`` True), as for any Python object.
 _eq, _ne = Tensor.__eq__, Tensor.__ne__
 Tensor.__eq__ = lambda self, other: False if other is None else _eq(self, other)
@@ -456,11 +497,15 @@ method("logical_not")(logical_not)
 
 def _invert(self):
     if self.dtype.kind not in "biu":
-        raise TypeError(f"~ (bitwise not) needs a bool or integer tensor, not {self.dtype}")
+        raise TypeError(f"bitwise_not (~) needs a bool or integer tensor, not {self.dtype}; "
+                        "for a logical not of other dtypes use logical_not, e.g. "
+                        "wg.logical_not(x != 0)")
     return logical_not(self) if self.dtype == np.bool_ else Tensor(np.invert(self._data))
 
 
 Tensor.__invert__ = _invert
+bitwise_not = not_differentiable(method("bitwise_not")(_invert))
+__all__ += ["bitwise_not"]
 
 # Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch (by name: most
 # of these functions are declared from tables above).

@@ -260,8 +260,13 @@ def _describe(index) -> str:
 Tensor.__getitem__ = _getitem_method
 
 
-def index_put(input, index, values) -> Tensor:  # noqa: A002
-    """``input`` with ``input[index]`` replaced by ``values`` (out of place, differentiable)."""
+def index_put(input, index, values, accumulate=False) -> Tensor:  # noqa: A002
+    """``input`` with ``input[index]`` replaced by ``values`` (out of place, differentiable).
+
+    With ``accumulate`` the values are added instead, and an element that ``index``
+    selects more than once receives the sum of all its values (as PyTorch); without it,
+    the last write lands.
+    """
     from ._registry import tensor_arg
 
     input = tensor_arg(input)  # noqa: A001
@@ -280,6 +285,13 @@ def index_put(input, index, values) -> Tensor:  # noqa: A002
                 f"{_describe(index)} of shape {sub_shape}") from None
         if values.dtype != input.dtype:
             values = values.to(input.dtype)
+    if accumulate:
+        from .shape import broadcast_to
+
+        if type(values) not in TENSOR_TYPES:
+            values = Tensor(np.asarray(values, dtype=input.dtype))
+        values = broadcast_to(values, sub_shape)
+        return input + bind(index_scatter_p, (values,), (index, input.shape))
     return bind(index_put_p, (input, values), (index, sub_shape))
 
 

@@ -133,15 +133,36 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
     tensor([4., 6.], grad_fn=<SumBackward #...>)
     """
     keepdim = keepdim if keepdims is None else keepdims
+    input = tensor_arg(input)  # noqa: A001
+    dtype = accumulator_dtype(input, dtype)
     if dtype is not None:
-        input = tensor_arg(input).to(dtype)  # noqa: A001
-    return _reduce(sum_p, input, dim_arg(dim, axis), keepdim, "sum")
+        input = input.to(dtype)  # noqa: A001
+    return in_dtype(_reduce(sum_p, input, dim_arg(dim, axis), keepdim, "sum"), dtype)
+
+
+def accumulator_dtype(input, dtype):  # noqa: A002
+    """The dtype a sum or product of ``input`` computes in: ``dtype`` if given, else int64
+    for an unsigned integer tensor (PyTorch accumulates every integral dtype in int64;
+    NumPy would give uint64), else None (the input's own, or int64 from NumPy for bool
+    and the smaller signed integers)."""
+    if dtype is None and input.dtype.kind == "u":
+        return np.int64
+    return dtype
+
+
+def in_dtype(out, dtype):
+    """``out`` of a sum or product in ``dtype`` when one was asked for: NumPy widens small
+    integers (int8 to int64, uint8 to uint64) whatever their dtype; PyTorch computes in the
+    dtype asked for, wrapping around as the cast does."""
+    return out if dtype is None or out.dtype == dtype else out.to(dtype)
 
 
 @method()
-def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A002
-    """Mean over all elements, or over ``dim``."""
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None) -> Tensor:  # noqa: A002
+    """Mean over all elements, or over ``dim``; ``dtype`` converts the input first."""
     input = tensor_arg(input)  # noqa: A001
+    if dtype is not None:
+        input = input.to(dtype)  # noqa: A001
     if input.dtype.kind not in "fc":
         raise RuntimeError(f"mean: input dtype must be floating point or complex, got "
                            f"{input.dtype}; convert first, e.g. x.float().mean()")
@@ -185,13 +206,19 @@ def _extremum(name, full_prim, arg_prim, pairwise, input, dim, keepdim, other): 
     input = tensor_arg(input)  # noqa: A001
     if isinstance(dim, Tensor) or other is not None:
         return pairwise(input, dim if other is None else other)
-    if input._data.size == 0:
-        raise RuntimeError(f"{name}(): cannot reduce an empty tensor (shape {input.shape})")
+    axes = _axes(dim, input.ndim, name) if isinstance(dim, tuple) else None
+    axis = None if dim is None or isinstance(dim, tuple) else _axis(dim, input.ndim, name)
+    if input._data.size == 0:  # (a dimension of size > 0 of an empty tensor reduces to one)
+        reduced = range(input.ndim) if dim is None else axes if axes is not None else (axis,)
+        empty = [a for a in reduced if input.shape[a] == 0]
+        if empty:
+            where = "" if dim is None else f" along dimension {empty[0]}, which has size 0"
+            raise RuntimeError(f"{name}(): cannot reduce an empty tensor (shape {input.shape})"
+                               f"{where}: there is no {name}imum of no elements")
     if dim is None:
         return bind(full_prim, (input,), (None, False))
-    if isinstance(dim, tuple):
-        return bind(full_prim, (input,), (_axes(dim, input.ndim, name), bool(keepdim)))
-    axis = _axis(dim, input.ndim, name)
+    if axes is not None:
+        return bind(full_prim, (input,), (axes, bool(keepdim)))
     if input.ndim == 0:
         return _MinMax(input.clone(), Tensor(np.array(0)))
     idx = bind(arg_prim, (input,), (axis, True))._data
@@ -264,7 +291,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     A composite: its gradient comes from the primitives it is made of.
     """
     from .elementwise import abs as abs_
-    from .elementwise import sign, where
+    from .elementwise import isnan, sign, where
 
     input = tensor_arg(input)  # noqa: A001
     if input.dtype.kind not in "fc":
@@ -276,7 +303,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
         raise ValueError(f"norm: p must be a number, 'fro' or inf, got {p!r}")
     a = abs_(input)
     if p == 0:  # the number of nonzero elements; sign's derivative is 0, as it should be
-        return sum(sign(a), dim, keepdim)
+        return sum(where(isnan(a), 1.0, sign(a)), dim, keepdim)  # (NaN is not 0: it counts)
     if p == 1:
         return sum(a, dim, keepdim)
     if p == float("inf"):
@@ -286,7 +313,7 @@ def norm(input, p=2, dim=None, keepdim=False) -> Tensor:  # noqa: A002
     if p == 2:
         powered = abs_squared(input)  # input * input for real input
     elif p < 1:  # |x|^p has an infinite slope at 0: take PyTorch's subgradient 0 there
-        nonzero = a > 0
+        nonzero = a != 0  # (not a > 0, which would drop a NaN as if it were 0)
         powered = where(nonzero, where(nonzero, a, 1.0) ** p, 0.0 if p > 0 else float("inf"))
     else:
         powered = a ** p
@@ -380,16 +407,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     """
     keepdim = keepdim if keepdims is None else keepdims
     input = tensor_arg(input)  # noqa: A001
+    dtype = accumulator_dtype(input, dtype)
     if dtype is not None:
         input = input.to(dtype)  # noqa: A001
     axes = _axes(dim_arg(dim, axis), input.ndim, "prod")
     if axes is None:
         out = bind(prod_p, (input.reshape(-1),), (0, False))
-        return out.reshape((1,) * input.ndim) if keepdim else out
+        return in_dtype(out.reshape((1,) * input.ndim) if keepdim else out, dtype)
     out = input
     for a in reversed(axes):  # the last first, so that the others keep their places
         out = bind(prod_p, (out,), (a, bool(keepdim)))
-    return out
+    return in_dtype(out, dtype)
 
 
 # -- moments -------------------------------------------------------------------
@@ -658,10 +686,11 @@ def aminmax(input, *, dim=None, keepdim=False) -> tuple:  # noqa: A002
     """
     input = tensor_arg(input)  # noqa: A001
     refuse_complex(input, "aminmax")
-    if input._data.size == 0:
-        raise RuntimeError(f"aminmax(): cannot reduce an empty tensor (shape {input.shape})")
-    if dim is not None:
-        _axis(dim, input.ndim, "aminmax")
+    axis = None if dim is None else _axis(dim, input.ndim, "aminmax")
+    if input._data.size == 0 and (axis is None or input.shape[axis] == 0):
+        where = "" if axis is None else f" along dimension {axis}, which has size 0"
+        raise RuntimeError(f"aminmax(): cannot reduce an empty tensor (shape {input.shape})"
+                           f"{where}: there is no minimum or maximum of no elements")
     return _AminMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
 
 # Complex input: values and gradients (``dL/dx + i dL/dy``), as in PyTorch.

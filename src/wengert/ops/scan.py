@@ -17,7 +17,7 @@ from .._primitive import FAST, VALUE, Primitive, bind
 from .._tensor import Tensor
 from ..autograd.linear import LinearMap
 from ._registry import method, refuse_complex, supports_complex, tensor_arg
-from .reduce import _axis, _raw, omitting_each, take_along_axis
+from .reduce import _axis, _raw, accumulator_dtype, in_dtype, omitting_each, take_along_axis
 
 __all__ = [
     "cummax",
@@ -228,6 +228,8 @@ def _scan(prim, input, dim, axis, op: str, dtype=None, floating=False):  # noqa:
         raise TypeError(f"{op}() missing required argument 'dim' (the dimension to scan "
                         f"along), e.g. x.{op}(0)")
     ax = _axis(dim, input.ndim, op)
+    if not floating:
+        dtype = accumulator_dtype(input, dtype)
     if dtype is not None:
         input = input.to(dtype)  # noqa: A001
     elif floating and input.dtype.kind in "biu":
@@ -235,8 +237,8 @@ def _scan(prim, input, dim, axis, op: str, dtype=None, floating=False):  # noqa:
 
         input = input.to(get_default_dtype())  # noqa: A001
     if input.ndim == 0:
-        return bind(prim, (input.reshape(1),), (0,)).reshape(())
-    return bind(prim, (input,), (ax,))
+        return in_dtype(bind(prim, (input.reshape(1),), (0,)).reshape(()), dtype)
+    return in_dtype(bind(prim, (input,), (ax,)), dtype)
 
 
 @method()

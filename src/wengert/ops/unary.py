@@ -87,8 +87,11 @@ _UNARY = [
     ("cosh", np.cosh, True, False, lambda ns, y, x: ns.sinh(x), "hyperbolic cosine"),
     ("asinh", np.arcsinh, True, False, lambda ns, y, x: DivideBy(ns.sqrt(x * x + 1)),
      "inverse hyperbolic sine"),
-    ("acosh", np.arccosh, True, False, lambda ns, y, x: DivideBy(ns.sqrt((x - 1) * (x + 1))),
-     "inverse hyperbolic cosine"),
+    # sqrt(x - 1) sqrt(x + 1), not sqrt((x - 1)(x + 1)): the two agree for real x but
+    # not for complex x with a negative real part, where only the first is acosh's slope
+    # on its principal branch (the other has the opposite sign).
+    ("acosh", np.arccosh, True, False,
+     lambda ns, y, x: DivideBy(ns.sqrt(x - 1) * ns.sqrt(x + 1)), "inverse hyperbolic cosine"),
     ("atanh", np.arctanh, True, False, lambda ns, y, x: DivideBy((1 - x) * (1 + x)),
      "inverse hyperbolic tangent"),
     ("erf", special.erf, True, False, lambda ns, y, x: ns.exp(-(x * x)) * _TWO_OVER_SQRT_PI,

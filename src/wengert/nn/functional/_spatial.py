@@ -49,12 +49,16 @@ from .folding import AdjointPair
 
 class Bands:
     """Per trailing spatial dim, a matrix ``(out, in)`` with entries >= 0: a separable
-    linear map (average pooling's windows, linear interpolation's weights)."""
+    linear map (average pooling's windows, linear interpolation's weights); ``reads``,
+    per dim, the entries an output reads where that is more than its nonzero weights
+    (linear interpolation reads both neighbours, one of them maybe with weight 0, and
+    ``0 * nan`` is NaN), or None."""
 
-    __slots__ = ("mats",)
+    __slots__ = ("mats", "reads")
 
-    def __init__(self, mats):
+    def __init__(self, mats, reads=None):
         self.mats = tuple(mats)
+        self.reads = None if reads is None else tuple(reads)
 
     def __repr__(self):  # shown in tape listings
         return f"Bands({', '.join(f'{m.shape[1]}->{m.shape[0]}' for m in self.mats)})"
@@ -76,18 +80,22 @@ def _separable(x, mats, reverse=False):
     return x
 
 
-def _apply_bands(x, mats, transpose=False):
+def _apply_bands(x, bands, transpose=False):
     """The separable map of ``x`` (by the transposed matrices, last dim first, with
     ``transpose``), with IEEE arithmetic per window: a matmul multiplies every input of
     a row, so one inf or NaN would spread through ``0 * inf`` to every output of its
     rows; an output takes an inf or NaN only from the inputs its window holds (a
-    nonzero weight), as a sum over the window does (PyTorch's kernels)."""
-    mats = [(m.T if transpose else m).astype(x.dtype, copy=False) for m in mats]
+    nonzero weight, or an entry of ``bands.reads``), as a sum over the window does
+    (PyTorch's kernels)."""
+    mats = [(m.T if transpose else m).astype(x.dtype, copy=False) for m in bands.mats]
     if x.dtype.kind != "f" or np.isfinite(x).all():
         return _separable(x, mats, transpose)
     finite = np.isfinite(x)
     out = _separable(np.where(finite, x, 0), mats, transpose)
-    touched = [(m != 0).astype(np.float64) for m in mats]
+    reads = bands.reads or [m != 0 for m in mats]
+    if bands.reads is not None and transpose:
+        reads = [r.T for r in reads]
+    touched = [r.astype(np.float64) for r in reads]
 
     def hit(mask):
         return _separable(mask.astype(np.float64), touched, transpose) > 0
@@ -98,21 +106,22 @@ def _apply_bands(x, mats, transpose=False):
 
 
 bands_p = Primitive(
-    "separable_bands", lambda x, bands: _apply_bands(x, bands.mats), n_params=1,
+    "separable_bands", lambda x, bands: _apply_bands(x, bands), n_params=1,
     rule=(lambda ns, out, x, bands: AdjointPair("separable_bands", "separable_bands_t",
                                                 (bands,)),))
 bands_t_p = Primitive(
     "separable_bands_t",
-    lambda ct, bands: _apply_bands(ct, bands.mats, transpose=True), n_params=1,
+    lambda ct, bands: _apply_bands(ct, bands, transpose=True), n_params=1,
     rule=(lambda ns, out, ct, bands: AdjointPair("separable_bands_t", "separable_bands",
                                                  (bands,)),))
 """A separable map by non-negative matrices and its adjoint (the transposed matrices)."""
 
 
-def along_dims(x, matrices):
+def along_dims(x, matrices, reads=None):
     """``x`` ``(N, C, *spatial)`` with each spatial dim mapped by its matrix ``(out, in)``
-    (entries >= 0), differentiable to any order (``separable_bands`` and its adjoint)."""
-    return bind(bands_p, (x,), (Bands(matrices),))
+    (entries >= 0), differentiable to any order (``separable_bands`` and its adjoint);
+    ``reads``: see ``Bands``."""
+    return bind(bands_p, (x,), (Bands(matrices, reads),))
 
 
 def window_table(starts, size, kernel, dilation=1, ends=None):

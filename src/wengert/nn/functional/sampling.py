@@ -54,7 +54,9 @@ def _nearest_index(size, out, scale, exact):
 
 
 def _linear_matrix(size, out, scale, align_corners):
-    """Row ``o`` holds the weights of the two input samples that output ``o`` interpolates."""
+    """Row ``o`` holds the weights of the two input samples that output ``o`` interpolates;
+    also which entries those are (both are read, one maybe with weight 0: PyTorch's
+    ``w0 * x0 + w1 * x1`` is NaN for a NaN ``x1`` even at ``w1 == 0``)."""
     dst = np.arange(out, dtype=np.float64)
     if align_corners:
         src = dst * ((size - 1) / (out - 1) if out > 1 else 0.0)
@@ -65,7 +67,11 @@ def _linear_matrix(size, out, scale, align_corners):
     i1 = np.minimum(i0 + 1, size - 1)
     frac = src - i0
     i = np.arange(size)
-    return (i == i0[:, None]) * (1.0 - frac)[:, None] + (i == i1[:, None]) * frac[:, None]
+    first, second = i == i0[:, None], i == i1[:, None]
+    weights = first * (1.0 - frac)[:, None] + second * frac[:, None]
+    if not frac.any():  # (an identity, as for an unchanged size: PyTorch copies the input)
+        return weights, first
+    return weights, first | second
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
@@ -107,8 +113,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if _LINEAR[mode] != n:
             raise ValueError(f"interpolate: mode {mode!r} needs a {_LINEAR[mode] + 2}-D "
                              f"input, got shape {tuple(x.shape)}")
-        return along_dims(x, [_linear_matrix(s, o, scale, bool(align_corners))
-                              for s, o, scale in zip(x.shape[2:], out, scales)])
+        matrices, reads = zip(*(_linear_matrix(s, o, scale, bool(align_corners))
+                                for s, o, scale in zip(x.shape[2:], out, scales)))
+        return along_dims(x, matrices, reads)
     raise ValueError(f"interpolate: mode {mode!r} is not supported; use 'nearest', "
                      f"'nearest-exact', 'linear', 'bilinear' or 'trilinear'")
 
