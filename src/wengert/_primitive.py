@@ -95,7 +95,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
-                 "view", "variadic", "fast", "readers", "residual")
+                 "view", "variadic", "fast", "readers", "residual", "plan")
 
     def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
                  uses=None, broadcasts=False, view=False, residual=None):
@@ -119,12 +119,23 @@ class Primitive:
         setattr(FAST, name, _FAST_OVERRIDES.get(name, impl))
         setattr(DIFF, name, self._differentiable_call)
 
+    def __setattr__(self, name, value):
+        """Set a field; any change but to ``plan`` drops the engine's plan (made from the
+        rules on first use: see ``autograd.engine._plan``), so a primitive given new
+        rules is run with them. (Setting is rare; reading, per node, stays a slot read.)"""
+        _set_field(self, name, value)
+        if name != "plan":
+            _set_field(self, "plan", None)
+
     def _differentiable_call(self, *args):
         n = len(args) - self.n_params
         return bind(self, args[:n], args[n:])
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+_set_field = object.__setattr__
 
 
 def _save_modes(prim, n):
@@ -230,11 +241,13 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
         versions = (TensorVersions if tensor_saved else tuple)(versions)
     result._node = node = Node()  # Node.make(prim, parents, saved, ...), inlined
     node.prim = prim
-    if n == 1 or n == 2:  # the parents inline (see Node)
+    if n == 1 or n == 2:  # the parents and saved values inline (see Node)
         node.ps, node.p0, node.p1 = n, parents[0], parents[-1] if n == 2 else None
+        node.s0, node.s1 = saved[0], saved[-1] if n == 2 else None
     else:
         node.ps, node.p0, node.p1 = tuple(parents), None, None
-    node.saved, node.versions, node.params = tuple(saved), versions, params
+        node.s0, node.s1 = tuple(saved), None
+    node.versions, node.params = versions, params
     node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
     node.seq = next(SEQ)
     node.hooks = node.out_fw = node.residual = None
@@ -316,12 +329,12 @@ def unary_fn(prim: Primitive, floating: bool = False):
         node = x._node
         if save_x:
             if node is not None and x._vc is None:  # (as in _record: see Node.saved)
-                saved, version = (x._data,), node.mods
+                saved, version = x._data, node.mods
                 versions = _ZERO1 if version == 0 else (version,)
             else:
-                saved, versions = (x,), TensorVersions((version_of(x),))
+                saved, versions = x, TensorVersions((version_of(x),))
         else:
-            saved, versions = _NOTHING1, None
+            saved = versions = None
         t._node = n = Node()  # Node.make(prim, (node or x,), saved, ...), inlined
         n.prim = prim
         n.p0 = node or x
@@ -331,7 +344,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
         n.hooks = None
         n.out_fw = None
         n.residual = None
-        n.saved = saved
+        n.s0 = saved
+        n.s1 = None
         n.versions = versions
         n.params = ()
         n.out = out if save_out else None
@@ -491,20 +505,20 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     sb, vb, common = b, 0 if vc is None else vc[0], _COMMON_TENSOR_VERSIONS
             else:
                 sb, vb = b if need_b else None, None
-            saved = (sa, sb)
             # Versions are almost always 0: share the tuple (one allocation fewer per op).
             # Constants only (x * 0.9 saves 0.9): nothing to check.
             versions = common.get(va, _NO_VERSION).get(vb) or (
                 None if va is None and vb is None else
                 (tuple if common is _COMMON_VERSIONS else TensorVersions)((va, vb)))
         else:
-            saved, versions = _NOTHING2, None
-        t._node = n = Node()  # Node.make(prim, (a, b), saved, ...), inlined
+            sa = sb = versions = None
+        t._node = n = Node()  # Node.make(prim, (a, b), (sa, sb), ...), inlined
         n.prim = prim
         n.p0 = (a._node or a) if ra else None
         n.p1 = (b._node or b) if rb else None
         n.ps = 2
-        n.saved = saved
+        n.s0 = sa
+        n.s1 = sb
         n.versions = versions
         n.params = ()
         n.out = out if save_out else None
@@ -565,7 +579,6 @@ def _specialized(prim: Primitive, apply):
 
 _new = object.__new__
 _NOTHING1 = (None,)
-_NOTHING2 = (None, None)
 _ZERO1 = (0,)
 _COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
 _COMMON_TENSOR_VERSIONS = {a: {b: TensorVersions(v) for b, v in row.items()}

@@ -297,7 +297,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     # The last real dtype a cotangent had: an identity test instead of hashing a dtype
     # (NumPy does not cache its hash: 400 instructions) to see that it is not complex.
     real = None
-    map_types, plans_get = LINEAR_MAP_TYPES, _PLANS.get
+    map_types = LINEAR_MAP_TYPES
     node_type, array_type, int_type = Node, ndarray, int  # (a local is read faster)
     changed = last_change
     targeted = bool(capture_nodes) or needed is not None
@@ -321,13 +321,20 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             node = heapreplace(heap, (-nxt.seq, nxt))[1]
             ct = pop(node)
         nxt = None
-        parents = node.ps
-        if parents == 1:  # stored inline (see Node)
+        # The parents and the saved values are stored inline for one or two inputs (see
+        # Node): ``args``, the rule's saved arguments, is None while they are ``node.s0``
+        # and ``node.s1`` as stored (a check below may hand over others).
+        ps = node.ps
+        if ps == 1:
             parents = (node.p0,)
-        elif parents == 2:
+            args = None
+        elif ps == 2:
             parents = (node.p0, node.p1)
-        elif parents is None:
+            args = None
+        elif ps is None:
             raise _freed_error(node, caller)
+        else:
+            parents, args = ps, node.s0
         if node.hooks is not None:
             ct = _run_hooks(node.hooks, ct, create_graph)
         if targeted:  # grad(...) or backward(inputs=...)
@@ -336,7 +343,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             if needed is not None and node not in needed:
                 continue  # not run: another pass may still need it
         prim = node.prim
-        args, versions, out = node.saved, node.versions, node.out
+        versions, out = node.versions, node.out
         if (versions is None or type(versions) is tuple) and not create_graph and (
                 out is None or type(out) is not Packed):
             # Raw arrays (or nothing) saved: check them only if something changed in
@@ -358,26 +365,31 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     out = _wrap(out, node, True)
                     out._fw = node.out_fw
         else:  # TensorVersions: _unpack_saved's common case, inlined
+            if args is None:
+                saved = [node.s0, node.s1] if ps == 2 else [node.s0]
+            else:
+                saved = list(args)
             for i, v in enumerate(versions):
                 if v is None:
                     continue
-                s = args[i]
+                s = saved[i]
                 if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
                     vc = s._vc
                     if vc is not None and vc[0] != v:
                         _unpack_saved(node, False)  # raises, naming the value
-                    if args is node.saved:
-                        args = list(args)
-                    args[i] = s._data
+                    saved[i] = s._data
                 elif parents[i].mods != v:
                     _unpack_saved(node, False)  # raises
             if out is not None and node.mods:
                 _unpack_saved(node, False)  # raises: the saved output changed
+            args = saved
         # The rules (with the maps known without a call, see KNOWN_RULES) and how to
         # call them: most take one or two saved values, and a call with them spelled
         # out costs less than one with ``*args`` (no argument tuple built per call).
-        rules, arity = plans_get(prim.rule) or _plan(prim)
+        rules, arity = prim.plan or _plan(prim)
         if arity <= 0:  # params, a residual, or variadic
+            if args is None:
+                args = node.saved
             if node.params:
                 args = (*args, *node.params)
             if prim.residual is not None:  # handed over once, and only to a first-order pass
@@ -395,14 +407,14 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             else:
                 m = rules[i]
                 if type(m) is int_type:  # the multiplier is a saved value (or the output)
-                    m = args[m] if m >= 0 else out
+                    m = out if m < 0 else (node.s1 if m else node.s0) if args is None else args[m]
                 elif type(m) not in map_types:
-                    if arity == 2:
-                        m = m(ns, out, args[0], args[1])
-                    elif arity == 1:
-                        m = m(ns, out, args[0])
-                    else:
+                    if args is not None:  # (arity 1 or 2 below: the values inline)
                         m = m(ns, out, *args)
+                    elif arity == 2:
+                        m = m(ns, out, node.s0, node.s1)
+                    else:
+                        m = m(ns, out, node.s0)
             if m is None:
                 continue
             if i and m is m0 and parent is parents[0]:
@@ -455,28 +467,26 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             node.ps = None
             node.p0 = None
             node.p1 = None
-            node.saved = None
+            node.s0 = None
+            node.s1 = None
             node.out = None
 
 
-_PLANS: dict = {}
-"""A primitive's rule tuple -> ``(rules, arity)`` for ``_reverse_pass``: per input its rule,
-or what the rule is known to return (``KNOWN_RULES``), and how to call the rules: with
-the saved values spelled out (arity 1 or 2), with ``*args`` after appending the params
-and the residual (0; also for 3 or more), or, for a variadic primitive (its one rule;
-not kept: custom Functions make one per class), ``rule(ns, i, out, *args)`` (-1)."""
-
-
 def _plan(prim):
+    """``prim.plan``, made on first use: ``(rules, arity)`` for ``_reverse_pass``: per input
+    its rule, or what the rule is known to return (``KNOWN_RULES``), and how to call the
+    rules: with the saved values spelled out (arity 1 or 2), with ``*args`` (3 or more
+    inputs; 0: after appending the params and the residual), or, for a variadic
+    primitive (its one rule), ``rule(ns, i, out, *args)`` (-1). Kept on the primitive (a
+    slot read per node; a dict keyed by the rule tuple hashed the tuple every time), which
+    drops it when any of its fields is set again (``Primitive.__setattr__``)."""
     rule = prim.rule
     if prim.variadic:
-        return rule, -1
-    rules = tuple(KNOWN_RULES.get(r, r) for r in rule)
-    arity = 0 if prim.n_params or prim.residual else len(rules)
-    plan = _PLANS.get(rule)
-    if plan is not None and plan[1] != arity:  # one rule tuple, two kinds of primitive
-        arity = 0
-    plan = _PLANS[rule] = (rules, arity)
+        plan = (rule, -1)
+    else:
+        rules = tuple(KNOWN_RULES.get(r, r) for r in rule)
+        plan = (rules, 0 if prim.n_params or prim.residual else len(rules))
+    prim.plan = plan
     return plan
 
 

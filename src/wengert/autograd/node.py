@@ -50,7 +50,14 @@ class Node:
             when only its shape and dtype are needed, else ``None``. A raw
             array keeps no tensor alive (its producer's ``mods`` counts in-place
             changes to it): that halves the objects a long graph holds, which
-            the garbage collector walks.
+            the garbage collector walks. ``None`` once freed. Stored inline like
+            the parents (see ``s0``), so this is a property.
+        s0, s1: the storage of ``saved``. For a node of one or two inputs (``ps``
+            is 1 or 2) the saved values themselves (``s1`` is ``None`` for one
+            input); otherwise ``s0`` is the tuple of saved values. A tuple per
+            node cost an allocation per op, and one that holds a tensor (``x *
+            w`` saves the leaf ``w``) stays tracked by the cyclic collector: a
+            quarter more objects for it to walk in a long chain.
         versions: per saved value, the version it had when saved (checked by
             the engine: a value changed in place since then is refused); for a
             raw array that is its producer's ``mods`` count. A ``TensorVersions``
@@ -69,7 +76,7 @@ class Node:
     """
 
     __slots__ = (
-        "prim", "p0", "p1", "ps", "saved", "versions", "params", "out", "mods",
+        "prim", "p0", "p1", "ps", "s0", "s1", "versions", "params", "out", "mods",
         "meta", "seq", "hooks", "out_fw", "residual", "__weakref__",
     )
 
@@ -82,7 +89,7 @@ class Node:
         """A tape entry with these fields (and no hooks, no tangent, no residual)."""
         self = cls()
         self.prim = prim
-        self.parents = parents
+        self.parents = parents  # (first: it says how ``saved`` is stored)
         self.saved = saved
         self.versions = versions
         self.params = params
@@ -109,6 +116,25 @@ class Node:
             self.ps, self.p0, self.p1 = n, parents[0], parents[-1] if n == 2 else None
         else:
             self.ps, self.p0, self.p1 = None if parents is None else tuple(parents), None, None
+
+    @property
+    def saved(self):
+        ps = self.ps
+        if type(ps) is int:
+            return (self.s0,) if ps == 1 else (self.s0, self.s1)
+        return None if ps is None else self.s0
+
+    @saved.setter
+    def saved(self, saved):
+        """Store ``saved`` (one value per parent) the way ``parents`` is stored: set
+        ``parents`` first. ``None`` drops the values."""
+        ps = self.ps
+        if saved is None:
+            self.s0 = self.s1 = None
+        elif type(ps) is int:
+            self.s0, self.s1 = saved[0], saved[1] if ps == 2 else None
+        else:
+            self.s0, self.s1 = tuple(saved), None
 
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:
