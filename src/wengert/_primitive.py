@@ -310,11 +310,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
         t._data = out
         t._vc = None
         t._fw = None
-        t._base = None
         t._grad = None
-        t._hooks = None
-        t._retains_grad = False
-        t._view_version = 0
+        t._rare = None
         if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False
@@ -459,11 +456,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         t._data = out
         t._vc = None
         t._fw = None
-        t._base = None
         t._grad = None
-        t._hooks = None
-        t._retains_grad = False
-        t._view_version = 0
+        t._rare = None
         if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False

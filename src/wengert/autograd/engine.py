@@ -571,8 +571,9 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
     for leaf, g in cts.items():
         if type(leaf) is Node:  # a pruned branch that received a cotangent
             continue
-        if leaf._hooks is not None:
-            g = _run_hooks(leaf._hooks, g, create_graph)
+        rare = leaf._rare  # (its hooks: see Tensor._rare)
+        if rare is not None and rare.hooks is not None:
+            g = _run_hooks(rare.hooks, g, create_graph)
         if create_graph:
             if g.dtype != leaf._data.dtype:
                 g = g.to(leaf._data.dtype)
@@ -613,8 +614,9 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
     result = []
     for i, (t, edge) in enumerate(zip(targets, edges)):
         g = capture_nodes.get(edge) if type(edge) is Node else cts.get(edge)
-        if g is not None and type(edge) is not Node and t._hooks is not None:
-            g = _run_hooks(t._hooks, g, create_graph)  # a leaf's hooks run in grad() too
+        if g is not None and type(edge) is not Node and t._rare is not None and (
+                t._rare.hooks is not None):
+            g = _run_hooks(t._rare.hooks, g, create_graph)  # a leaf's hooks run in grad() too
         if g is None:
             if not allow_unused:
                 raise RuntimeError(

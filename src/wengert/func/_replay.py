@@ -128,7 +128,8 @@ class Tape:
         """Whether ``pull`` gives what the engine would: no tensor hooks on the tape and
         no one watching each gradient (anomaly mode, a trace), which need them one by one."""
         return (_edge_hook() is None and all(node.hooks is None for node in self.order)
-                and all(type(e) is Node or e._hooks is None for e in self.inputs))
+                and all(type(e) is Node or e._rare is None or e._rare.hooks is None
+                        for e in self.inputs))
 
     def pull(self, cotangents) -> list:
         """Input cotangents for output ``cotangents`` (raw arrays, each with a leading
