@@ -229,3 +229,39 @@ def test_a_primitive_keeps_its_plan_until_a_field_changes():
     np.testing.assert_array_equal(x.grad.numpy(), [-1.0, -1.0])
     prim.n_params = 0  # any field set again drops it
     assert prim.plan is None
+
+
+# -- a node's rare fields -------------------------------------------------------------
+
+
+def test_a_node_keeps_hooks_tangents_and_residuals_in_one_rare_field():
+    x = _leaf([0.5, -1.0])
+    y = wg.exp(x * 2)
+    node = y.grad_fn
+    assert node.extra is None
+    assert node.hooks is None and node.out_fw is None and node.residual is None
+    handle = y.register_hook(lambda g: g * 3)
+    assert node.extra is not None and len(node.hooks) == 1
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 6 * np.exp(np.array([1.0, -2.0])))
+    handle.remove()
+    assert node.hooks == []
+    # a residual (cross_entropy hands its exp over) is taken by the backward pass
+    logits = wg.tensor(np.array([[0.2, -0.4, 1.0]]), requires_grad=True)
+    loss = wg.nn.functional.cross_entropy(logits, wg.tensor(np.array([2])))
+    assert loss.grad_fn.residual is not None
+    loss.backward()
+    assert loss.grad_fn.residual is None
+
+
+def test_a_saved_output_keeps_its_tangents_for_forward_over_reverse():
+    import wengert.autograd.forward_ad as fwad
+
+    xv = np.array([0.3, -0.2])
+    with fwad.dual_level():
+        x = fwad.make_dual(_leaf(xv), wg.tensor(np.ones(2)))
+        y = wg.exp(x)  # exp saves its output
+        assert y.grad_fn.out_fw is not None
+        (g,) = wg.grad(y.sum(), [x], create_graph=True)
+        tangent = fwad.unpack_dual(g).tangent
+    np.testing.assert_allclose(tangent.detach().numpy(), np.exp(xv))

@@ -32,7 +32,7 @@ from ._backend import (
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, enter_quiet, exit_quiet
-from .autograd.node import SEQ, Node, TensorVersions
+from .autograd.node import SEQ, Node, TensorVersions, node_extra
 
 VALUE = "value"
 """Save mode: the rule needs this input's value."""
@@ -250,12 +250,12 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
     node.versions, node.params = versions, params
     node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
     node.seq = next(SEQ)
-    node.hooks = node.out_fw = node.residual = None
+    node.extra = None
     if PACK is not None:
         if versions is not None or prim.save_out:
             PACK(node)
     elif residual is not None:  # (not kept past hooks that promise to hold saved values)
-        node.residual = residual
+        node_extra(node).residual = residual
     if OBSERVERS:
         _notify(prim, node, result, args)
     return result
@@ -338,9 +338,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
         n.ps = 1
         n.p1 = None
         n.meta = None
-        n.hooks = None
-        n.out_fw = None
-        n.residual = None
+        n.extra = None
         n.s0 = saved
         n.s1 = None
         n.versions = versions
@@ -519,9 +517,7 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         n.mods = 0
         n.meta = meta
         n.seq = next(SEQ)
-        n.hooks = None
-        n.out_fw = None
-        n.residual = None
+        n.extra = None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -737,7 +733,7 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
         total = _wrap(total)
     out._fw = {**(out._fw or {}), level: total}
     if out._node is not None and out._node.out is not None:
-        out._node.out_fw = out._fw
+        node_extra(out._node).out_fw = out._fw
     return out
 
 

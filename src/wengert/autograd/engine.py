@@ -335,8 +335,8 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             raise _freed_error(node, caller)
         else:
             parents, args = ps, node.s0
-        if node.hooks is not None:
-            ct = _run_hooks(node.hooks, ct, create_graph)
+        if node.extra is not None and node.extra.hooks is not None:
+            ct = _run_hooks(node.extra.hooks, ct, create_graph)
         if targeted:  # grad(...) or backward(inputs=...)
             if node in capture_nodes:
                 capture_nodes[node] = ct
@@ -363,7 +363,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     out = out.unpack()
                 if create_graph:
                     out = _wrap(out, node, True)
-                    out._fw = node.out_fw
+                    out._fw = None if node.extra is None else node.extra.out_fw
         else:  # TensorVersions: _unpack_saved's common case, inlined
             if args is None:
                 saved = [node.s0, node.s1] if ps == 2 else [node.s0]
@@ -393,8 +393,10 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             if node.params:
                 args = (*args, *node.params)
             if prim.residual is not None:  # handed over once, and only to a first-order pass
-                args = (*args, None if create_graph else node.residual)
-                node.residual = None
+                extra = node.extra
+                args = (*args, None if create_graph or extra is None else extra.residual)
+                if extra is not None:
+                    extra.residual = None
         meta = node.meta
         m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
         i = -1

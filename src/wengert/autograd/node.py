@@ -68,8 +68,10 @@ class Node:
         meta: ``(shape, dtype)`` per input where broadcasting or type promotion
             made the input differ from the output, so the engine can sum the
             cotangent back down and cast it; ``None`` when none did.
-        residual: what the primitive's forward computation handed over for its
-            rule (see ``Primitive``'s ``residual``), until a backward pass takes it.
+        extra: the fields few nodes set (a ``NodeExtra``: hooks, the forward-mode
+            tangents of a saved output, a residual), or ``None``, as for nearly every
+            node: one store per op instead of three. ``hooks``, ``out_fw`` and
+            ``residual`` read them (``None`` when unset).
         seq: creation order. Parents are always created before their children,
             so decreasing ``seq`` is a reverse topological order, and it fixes
             the order in which gradients are summed (deterministic results).
@@ -77,7 +79,7 @@ class Node:
 
     __slots__ = (
         "prim", "p0", "p1", "ps", "s0", "s1", "versions", "params", "out", "mods",
-        "meta", "seq", "hooks", "out_fw", "residual", "__weakref__",
+        "meta", "seq", "extra", "__weakref__",
     )
 
     # No ``__init__``: ``Node()`` is a blank entry for the recording paths to fill in
@@ -86,7 +88,7 @@ class Node:
 
     @classmethod
     def make(cls, prim, parents, saved, versions, params, out, meta) -> Node:
-        """A tape entry with these fields (and no hooks, no tangent, no residual)."""
+        """A tape entry with these fields (and no hooks, no tangents, no residual)."""
         self = cls()
         self.prim = prim
         self.parents = parents  # (first: it says how ``saved`` is stored)
@@ -97,9 +99,7 @@ class Node:
         self.mods = 0
         self.meta = meta
         self.seq = next(SEQ)
-        self.hooks = None
-        self.out_fw = None
-        self.residual = None
+        self.extra = None
         return self
 
     @property
@@ -136,6 +136,25 @@ class Node:
         else:
             self.s0, self.s1 = tuple(saved), None
 
+    @property
+    def hooks(self) -> list | None:
+        """Hooks on this node's output gradient (``register_hook``), or None."""
+        extra = self.extra
+        return None if extra is None else extra.hooks
+
+    @property
+    def out_fw(self) -> dict | None:
+        """The forward-mode tangents of the saved output, ``{level: tangent}``, or None."""
+        extra = self.extra
+        return None if extra is None else extra.out_fw
+
+    @property
+    def residual(self):
+        """What the primitive's forward computation handed over for its rule (see
+        ``Primitive``'s ``residual``), until a backward pass takes it; else None."""
+        extra = self.extra
+        return None if extra is None else extra.residual
+
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:
         # snake_case primitive names become CamelCase; a custom Function's class name
@@ -150,13 +169,39 @@ class Node:
 
     def register_hook(self, hook):
         """Hook ``hook(grad_output) -> new grad or None`` on this node's output gradient."""
-        if self.hooks is None:
-            self.hooks = []
-        self.hooks.append(hook)
-        return _RemovableHandle(self.hooks, hook)
+        extra = node_extra(self)
+        if extra.hooks is None:
+            extra.hooks = []
+        extra.hooks.append(hook)
+        return _RemovableHandle(extra.hooks, hook)
 
     def __repr__(self):
         return f"<{self.name()} #{self.seq}>"
+
+
+class NodeExtra:
+    """The fields of a tape entry that few entries set (``Node.extra``).
+
+    Attributes:
+        hooks: hooks on the node's output gradient (``register_hook``), or None.
+        out_fw: the forward-mode tangents of the saved output, for a backward pass
+            that records itself (forward-over-reverse), or None.
+        residual: what the primitive's forward computation handed over for its rule
+            (see ``Primitive``'s ``residual``), until a backward pass takes it.
+    """
+
+    __slots__ = ("hooks", "out_fw", "residual")
+
+    def __init__(self):
+        self.hooks = self.out_fw = self.residual = None
+
+
+def node_extra(node: Node) -> NodeExtra:
+    """``node``'s rarely set fields, made on first use."""
+    extra = node.extra
+    if extra is None:
+        extra = node.extra = NodeExtra()
+    return extra
 
 
 class _RemovableHandle:
