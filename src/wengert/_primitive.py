@@ -213,7 +213,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
             elif mode is SPEC:
                 saved[i] = ArraySpec(a)
             continue
-        if a._vc is not None:
+        if a._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(a)
         if a._requires_grad:
             parents[i] = a._node or a
@@ -298,7 +298,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
     save_x = differentiable and prim.save[0] is VALUE
 
     def apply(x) -> Tensor:
-        if type(x) not in TENSOR_TYPES:
+        if type(x) is not Tensor and type(x) not in TENSOR_TYPES:  # (see binary_fn)
             x = _as_tensor(x)
         if x._fw is not None:
             return _bind_dual(prim, (x,), ())
@@ -321,7 +321,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
                 _notify(prim, None, t, (x,))
             return t
         t._requires_grad = True
-        if x._vc is not None:
+        if x._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(x)
         node = x._node
         if save_x:
@@ -381,35 +381,40 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         return c
 
     def apply(a, b) -> Tensor:
-        ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
-        if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
-            a, ta = _wrap(a), True
-        if not tb and type(b) is ndarray:
-            b, tb = _wrap(b), True
-        mixed = False
-        if ta and tb:
-            if a is not b and a._data.dtype is not b._data.dtype:
-                a, b = promote(a, b)
-                mixed = True
-            if a._fw is not None or b._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            ad, bd = a._data, b._data
-            if type(ad) is not type(bd):  # a NumPy scalar and an array (after promote):
-                # NumPy takes ten times longer for a scalar with a 0-d array than for two
-                # scalars, and gives the same scalar.
-                if type(bd) is ndarray and not bd.ndim:
-                    bd = bd[()]
-                elif type(ad) is ndarray and not ad.ndim:
-                    ad = ad[()]
-            ra, rb = a._requires_grad, b._requires_grad
-        elif ta:
-            ad, last = a._data, cached
-            if b is last[0] and type(ad) is ndarray and ad.dtype is last[1] and a._fw is None:
-                # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
-                # same dtype again: its cached array, without the checks below.
-                b = bd = last[2]
-                weak, ra, rb = True, a._requires_grad, False
-            else:
+        # (``type(x) is Tensor`` first: a set lookup costs more, and nearly every
+        # operand is a plain Tensor or a number)
+        ta = type(a) is Tensor or type(a) in TENSOR_TYPES
+        last = cached
+        if ta and b is last[0] and type(ad := a._data) is ndarray and ad.dtype is last[1] and (
+                a._fw is None):
+            # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
+            # same dtype again: its cached array, without the checks below.
+            b = bd = last[2]
+            tb = mixed = False
+            weak, ra, rb = True, a._requires_grad, False
+        else:
+            tb = type(b) is Tensor or type(b) in TENSOR_TYPES
+            if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
+                a, ta = _wrap(a), True
+            if not tb and type(b) is ndarray:
+                b, tb = _wrap(b), True
+            mixed = False
+            if ta and tb:
+                if a is not b and a._data.dtype is not b._data.dtype:
+                    a, b = promote(a, b)
+                    mixed = True
+                if a._fw is not None or b._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                ad, bd = a._data, b._data
+                if type(ad) is not type(bd):  # a NumPy scalar and an array (after promote):
+                    # NumPy takes ten times longer for a scalar with a 0-d array than for
+                    # two scalars, and gives the same scalar.
+                    if type(bd) is ndarray and not bd.ndim:
+                        bd = bd[()]
+                    elif type(ad) is ndarray and not ad.ndim:
+                        ad = ad[()]
+                ra, rb = a._requires_grad, b._requires_grad
+            elif ta:
                 tv = type(b)
                 if tv is not float and tv is not int:
                     b = constant(b)
@@ -425,27 +430,27 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     b = _cached_constant(b, ad.dtype)
                 bd = b
                 ra, rb = a._requires_grad, False
-        else:
-            if not tb:
-                return apply(_as_tensor(a), b)
-            bd, last = b._data, cached
-            if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
-                a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
-                weak, ra, rb = True, False, b._requires_grad
             else:
-                a = constant(a)
-                if type(a) is complex and b._data.dtype.kind in "biu":
-                    b = b.to(default_complex_dtype())
-                if type(a) is float and b._data.dtype.kind in "biu":
-                    b = _to_default_float(b)
-                if b._fw is not None:
-                    return _bind_dual(prim, (a, b), ())
+                if not tb:
+                    return apply(_as_tensor(a), b)
                 bd = b._data
-                weak = type(a) in _WEAK
-                if array_constants and type(a) is float and type(bd) is ndarray:
-                    a = _cached_constant(a, bd.dtype)
-                ad = a
-                ra, rb = False, b._requires_grad
+                if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
+                    a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
+                    weak, ra, rb = True, False, b._requires_grad
+                else:
+                    a = constant(a)
+                    if type(a) is complex and b._data.dtype.kind in "biu":
+                        b = b.to(default_complex_dtype())
+                    if type(a) is float and b._data.dtype.kind in "biu":
+                        b = _to_default_float(b)
+                    if b._fw is not None:
+                        return _bind_dual(prim, (a, b), ())
+                    bd = b._data
+                    weak = type(a) in _WEAK
+                    if array_constants and type(a) is float and type(bd) is ndarray:
+                        a = _cached_constant(a, bd.dtype)
+                    ad = a
+                    ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
@@ -465,9 +470,9 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                 _notify(prim, None, t, (a, b))
             return t
         t._requires_grad = True
-        if ta and a._vc is not None:
+        if ta and a._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(a)
-        if tb and b._vc is not None:
+        if tb and b._rare is not None:
             check_view_is_current(b)
 
         # Was an input broadcast or promoted? Two tensors of one dtype (promote

@@ -402,7 +402,11 @@ def bump_version(t: Tensor) -> None:
     counter[0] += 1
     last_change[0] = next(SEQ)
     rare = t._rare
-    if rare is not None and rare.base is not None:
+    if rare is None:  # not a view (a .grad, a parameter): only its producer counts it
+        if t._node is not None:
+            t._node.mods += 1
+        return
+    if rare.base is not None:
         rare.view_version = counter[0]  # changed through itself: its history still holds
     while t is not None:
         if t._node is not None:
@@ -420,7 +424,8 @@ def make_view(view: Tensor, base: Tensor) -> Tensor:
 
 
 def check_view_is_current(t: Tensor) -> None:
-    """Refuse to record an op on a view whose base changed in place since it was taken.
+    """Refuse to record an op on a view whose base changed in place since it was taken
+    (called for a tensor with rare fields: a view has them).
 
     Its tape entry (``base[index]``, ``base.reshape(...)``) describes the old
     values; PyTorch replays the view, wengert asks for it to be taken again.
