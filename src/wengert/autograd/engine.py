@@ -410,35 +410,39 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                 m = rules[i]
                 if type(m) is int_type:  # the multiplier is a saved value (or the output)
                     m = out if m < 0 else (node.s1 if m else node.s0) if args is None else args[m]
-                elif type(m) not in map_types:
+                elif m is not IDENTITY and type(m) not in map_types:
                     if args is not None:  # (arity 1 or 2 below: the values inline)
                         m = m(ns, out, *args)
                     elif arity == 2:
                         m = m(ns, out, node.s0, node.s1)
                     else:
                         m = m(ns, out, node.s0)
-            if m is None:
-                continue
-            if i and m is m0 and parent is parents[0]:
-                g = g0  # x * x: the same map to the same value pulls back the same array
-            else:
-                if type(m) in map_types:
-                    g = ct if m is IDENTITY else -ct if m is NEGATE else m.transpose(ns, ct)
-                elif type(ct) is array_type and ct.dtype is real:
-                    g = ct * m
-                elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
-                    g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
-                    if type(ct) is ndarray:
-                        real = ct.dtype
-                else:  # a complex multiplier pulls back conjugated (see autograd.linear)
-                    g = ct * conj(ns, m)
+            if m is IDENTITY:  # (add's and sub's first input: nothing to apply)
+                g = ct
                 if meta is not None and meta[i] is not None:
-                    shape, dtype = meta[i]
-                    g = ns.sum_to(g, shape)
-                    if g.dtype != dtype:
-                        g = ns.astype(g, dtype)
-                m0 = m
-                g0 = g
+                    g = _summed_back(ns, g, meta[i])
+            else:
+                if m is None:
+                    continue
+                if i and m is m0 and parent is parents[0]:
+                    g = g0  # x * x: the same map to the same value pulls back the same array
+                else:
+                    # (an array is a multiplier: tested first, it spares most edges the set
+                    # lookup that tells a map from a multiplier)
+                    if type(m) is not array_type and type(m) in map_types:
+                        g = -ct if m is NEGATE else m.transpose(ns, ct)
+                    elif type(ct) is array_type and ct.dtype is real:
+                        g = ct * m
+                    elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                        g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+                        if type(ct) is ndarray:
+                            real = ct.dtype
+                    else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                        g = ct * conj(ns, m)
+                    if meta is not None and meta[i] is not None:
+                        g = _summed_back(ns, g, meta[i])
+                    m0 = m
+                    g0 = g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = nxt_ct if parent is nxt else get(parent)
@@ -472,6 +476,14 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             node.s0 = None
             node.s1 = None
             node.out = None
+
+
+def _summed_back(ns, g, shape_dtype):
+    """The gradient ``g`` of a broadcast or promoted input, summed back to its shape and
+    cast to its dtype (``shape_dtype``: the node's ``meta`` entry for it)."""
+    shape, dtype = shape_dtype
+    g = ns.sum_to(g, shape)
+    return ns.astype(g, dtype) if g.dtype != dtype else g
 
 
 def _plan(prim):
