@@ -32,7 +32,7 @@ from ._backend import (
 from ._tensor import TENSOR_TYPES, Tensor, _wrap, check_view_is_current, make_view, version_of
 from .autograd.grad_mode import _OFF, _mode
 from .autograd.linear import IDENTITY, LINEAR_MAP_TYPES, enter_quiet, exit_quiet
-from .autograd.node import SEQ, Node, TensorVersions
+from .autograd.node import SEQ, Node, TensorVersions, node_extra
 
 VALUE = "value"
 """Save mode: the rule needs this input's value."""
@@ -95,7 +95,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "rule", "save", "save_out", "n_params", "broadcasts",
-                 "view", "variadic", "fast", "readers", "residual")
+                 "view", "variadic", "fast", "readers", "residual", "plan")
 
     def __init__(self, name, impl, rule=None, *, save=(), save_out=False, n_params=0,
                  uses=None, broadcasts=False, view=False, residual=None):
@@ -119,12 +119,23 @@ class Primitive:
         setattr(FAST, name, _FAST_OVERRIDES.get(name, impl))
         setattr(DIFF, name, self._differentiable_call)
 
+    def __setattr__(self, name, value):
+        """Set a field; any change but to ``plan`` drops the engine's plan (made from the
+        rules on first use: see ``autograd.engine._plan``), so a primitive given new
+        rules is run with them. (Setting is rare; reading, per node, stays a slot read.)"""
+        _set_field(self, name, value)
+        if name != "plan":
+            _set_field(self, "plan", None)
+
     def _differentiable_call(self, *args):
         n = len(args) - self.n_params
         return bind(self, args[:n], args[n:])
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+_set_field = object.__setattr__
 
 
 def _save_modes(prim, n):
@@ -202,7 +213,7 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
             elif mode is SPEC:
                 saved[i] = ArraySpec(a)
             continue
-        if a._vc is not None:
+        if a._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(a)
         if a._requires_grad:
             parents[i] = a._node or a
@@ -230,19 +241,21 @@ def _record(prim, args, arrays, params, out, residual=None) -> Tensor:
         versions = (TensorVersions if tensor_saved else tuple)(versions)
     result._node = node = Node()  # Node.make(prim, parents, saved, ...), inlined
     node.prim = prim
-    if n == 1 or n == 2:  # the parents inline (see Node)
+    if n == 1 or n == 2:  # the parents and saved values inline (see Node)
         node.ps, node.p0, node.p1 = n, parents[0], parents[-1] if n == 2 else None
+        node.s0, node.s1 = saved[0], saved[-1] if n == 2 else None
     else:
         node.ps, node.p0, node.p1 = tuple(parents), None, None
-    node.saved, node.versions, node.params = tuple(saved), versions, params
+        node.s0, node.s1 = tuple(saved), None
+    node.versions, node.params = versions, params
     node.out, node.mods, node.meta = out if prim.save_out else None, 0, meta
     node.seq = next(SEQ)
-    node.hooks = node.out_fw = node.residual = None
+    node.extra = None
     if PACK is not None:
         if versions is not None or prim.save_out:
             PACK(node)
     elif residual is not None:  # (not kept past hooks that promise to hold saved values)
-        node.residual = residual
+        node_extra(node).residual = residual
     if OBSERVERS:
         _notify(prim, node, result, args)
     return result
@@ -289,7 +302,7 @@ def unary_fn(prim: Primitive, floating: bool = False):
     save_x = differentiable and prim.save[0] is VALUE
 
     def apply(x) -> Tensor:
-        if type(x) not in TENSOR_TYPES:
+        if type(x) is not Tensor and type(x) not in TENSOR_TYPES:  # (see binary_fn)
             x = _as_tensor(x)
         if x._fw is not None:
             return _bind_dual(prim, (x,), ())
@@ -301,11 +314,8 @@ def unary_fn(prim: Primitive, floating: bool = False):
         t._data = out
         t._vc = None
         t._fw = None
-        t._base = None
         t._grad = None
-        t._hooks = None
-        t._retains_grad = False
-        t._view_version = 0
+        t._rare = None
         if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False
@@ -315,27 +325,26 @@ def unary_fn(prim: Primitive, floating: bool = False):
                 _notify(prim, None, t, (x,))
             return t
         t._requires_grad = True
-        if x._vc is not None:
+        if x._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(x)
         node = x._node
         if save_x:
             if node is not None and x._vc is None:  # (as in _record: see Node.saved)
-                saved, version = (x._data,), node.mods
+                saved, version = x._data, node.mods
                 versions = _ZERO1 if version == 0 else (version,)
             else:
-                saved, versions = (x,), TensorVersions((version_of(x),))
+                saved, versions = x, TensorVersions((version_of(x),))
         else:
-            saved, versions = _NOTHING1, None
+            saved = versions = None
         t._node = n = Node()  # Node.make(prim, (node or x,), saved, ...), inlined
         n.prim = prim
         n.p0 = node or x
         n.ps = 1
         n.p1 = None
         n.meta = None
-        n.hooks = None
-        n.out_fw = None
-        n.residual = None
-        n.saved = saved
+        n.extra = None
+        n.s0 = saved
+        n.s1 = None
         n.versions = versions
         n.params = ()
         n.out = out if save_out else None
@@ -376,35 +385,40 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         return c
 
     def apply(a, b) -> Tensor:
-        ta, tb = type(a) in TENSOR_TYPES, type(b) in TENSOR_TYPES
-        if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
-            a, ta = _wrap(a), True
-        if not tb and type(b) is ndarray:
-            b, tb = _wrap(b), True
-        mixed = False
-        if ta and tb:
-            if a is not b and a._data.dtype is not b._data.dtype:
-                a, b = promote(a, b)
-                mixed = True
-            if a._fw is not None or b._fw is not None:
-                return _bind_dual(prim, (a, b), ())
-            ad, bd = a._data, b._data
-            if type(ad) is not type(bd):  # a NumPy scalar and an array (after promote):
-                # NumPy takes ten times longer for a scalar with a 0-d array than for two
-                # scalars, and gives the same scalar.
-                if type(bd) is ndarray and not bd.ndim:
-                    bd = bd[()]
-                elif type(ad) is ndarray and not ad.ndim:
-                    ad = ad[()]
-            ra, rb = a._requires_grad, b._requires_grad
-        elif ta:
-            ad, last = a._data, cached
-            if b is last[0] and type(ad) is ndarray and ad.dtype is last[1] and a._fw is None:
-                # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
-                # same dtype again: its cached array, without the checks below.
-                b = bd = last[2]
-                weak, ra, rb = True, a._requires_grad, False
-            else:
+        # (``type(x) is Tensor`` first: a set lookup costs more, and nearly every
+        # operand is a plain Tensor or a number)
+        ta = type(a) is Tensor or type(a) in TENSOR_TYPES
+        last = cached
+        if ta and b is last[0] and type(ad := a._data) is ndarray and ad.dtype is last[1] and (
+                a._fw is None):
+            # The float constant of an earlier call (``x * 0.9`` in a loop) meeting the
+            # same dtype again: its cached array, without the checks below.
+            b = bd = last[2]
+            tb = mixed = False
+            weak, ra, rb = True, a._requires_grad, False
+        else:
+            tb = type(b) is Tensor or type(b) in TENSOR_TYPES
+            if not ta and type(a) is ndarray:  # an array operand follows tensor promotion
+                a, ta = _wrap(a), True
+            if not tb and type(b) is ndarray:
+                b, tb = _wrap(b), True
+            mixed = False
+            if ta and tb:
+                if a is not b and a._data.dtype is not b._data.dtype:
+                    a, b = promote(a, b)
+                    mixed = True
+                if a._fw is not None or b._fw is not None:
+                    return _bind_dual(prim, (a, b), ())
+                ad, bd = a._data, b._data
+                if type(ad) is not type(bd):  # a NumPy scalar and an array (after promote):
+                    # NumPy takes ten times longer for a scalar with a 0-d array than for
+                    # two scalars, and gives the same scalar.
+                    if type(bd) is ndarray and not bd.ndim:
+                        bd = bd[()]
+                    elif type(ad) is ndarray and not ad.ndim:
+                        ad = ad[()]
+                ra, rb = a._requires_grad, b._requires_grad
+            elif ta:
                 tv = type(b)
                 if tv is not float and tv is not int:
                     b = constant(b)
@@ -420,27 +434,27 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     b = _cached_constant(b, ad.dtype)
                 bd = b
                 ra, rb = a._requires_grad, False
-        else:
-            if not tb:
-                return apply(_as_tensor(a), b)
-            bd, last = b._data, cached
-            if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
-                a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
-                weak, ra, rb = True, False, b._requires_grad
             else:
-                a = constant(a)
-                if type(a) is complex and b._data.dtype.kind in "biu":
-                    b = b.to(default_complex_dtype())
-                if type(a) is float and b._data.dtype.kind in "biu":
-                    b = _to_default_float(b)
-                if b._fw is not None:
-                    return _bind_dual(prim, (a, b), ())
+                if not tb:
+                    return apply(_as_tensor(a), b)
                 bd = b._data
-                weak = type(a) in _WEAK
-                if array_constants and type(a) is float and type(bd) is ndarray:
-                    a = _cached_constant(a, bd.dtype)
-                ad = a
-                ra, rb = False, b._requires_grad
+                if a is last[0] and type(bd) is ndarray and bd.dtype is last[1] and b._fw is None:
+                    a = ad = last[2]  # (as above: ``0.5 * x`` in a loop)
+                    weak, ra, rb = True, False, b._requires_grad
+                else:
+                    a = constant(a)
+                    if type(a) is complex and b._data.dtype.kind in "biu":
+                        b = b.to(default_complex_dtype())
+                    if type(a) is float and b._data.dtype.kind in "biu":
+                        b = _to_default_float(b)
+                    if b._fw is not None:
+                        return _bind_dual(prim, (a, b), ())
+                    bd = b._data
+                    weak = type(a) in _WEAK
+                    if array_constants and type(a) is float and type(bd) is ndarray:
+                        a = _cached_constant(a, bd.dtype)
+                    ad = a
+                    ra, rb = False, b._requires_grad
         try:
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
@@ -449,11 +463,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         t._data = out
         t._vc = None
         t._fw = None
-        t._base = None
         t._grad = None
-        t._hooks = None
-        t._retains_grad = False
-        t._view_version = 0
+        t._rare = None
         if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False
@@ -463,9 +474,9 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                 _notify(prim, None, t, (a, b))
             return t
         t._requires_grad = True
-        if ta and a._vc is not None:
+        if ta and a._rare is not None:  # (a view has rare fields: its base)
             check_view_is_current(a)
-        if tb and b._vc is not None:
+        if tb and b._rare is not None:
             check_view_is_current(b)
 
         # Was an input broadcast or promoted? Two tensors of one dtype (promote
@@ -495,29 +506,27 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                     sb, vb, common = b, 0 if vc is None else vc[0], _COMMON_TENSOR_VERSIONS
             else:
                 sb, vb = b if need_b else None, None
-            saved = (sa, sb)
             # Versions are almost always 0: share the tuple (one allocation fewer per op).
             # Constants only (x * 0.9 saves 0.9): nothing to check.
             versions = common.get(va, _NO_VERSION).get(vb) or (
                 None if va is None and vb is None else
                 (tuple if common is _COMMON_VERSIONS else TensorVersions)((va, vb)))
         else:
-            saved, versions = _NOTHING2, None
-        t._node = n = Node()  # Node.make(prim, (a, b), saved, ...), inlined
+            sa = sb = versions = None
+        t._node = n = Node()  # Node.make(prim, (a, b), (sa, sb), ...), inlined
         n.prim = prim
         n.p0 = (a._node or a) if ra else None
         n.p1 = (b._node or b) if rb else None
         n.ps = 2
-        n.saved = saved
+        n.s0 = sa
+        n.s1 = sb
         n.versions = versions
         n.params = ()
         n.out = out if save_out else None
         n.mods = 0
         n.meta = meta
         n.seq = next(SEQ)
-        n.hooks = None
-        n.out_fw = None
-        n.residual = None
+        n.extra = None
         if PACK is not None and (versions is not None or save_out):
             PACK(t._node)
         if OBSERVERS:
@@ -569,7 +578,6 @@ def _specialized(prim: Primitive, apply):
 
 _new = object.__new__
 _NOTHING1 = (None,)
-_NOTHING2 = (None, None)
 _ZERO1 = (0,)
 _COMMON_VERSIONS = {0: {0: (0, 0), None: (0, None)}, None: {0: (None, 0)}}
 _COMMON_TENSOR_VERSIONS = {a: {b: TensorVersions(v) for b, v in row.items()}
@@ -738,7 +746,7 @@ def _bind_dual(prim: Primitive, args: tuple, params: tuple) -> Tensor:
         total = _wrap(total)
     out._fw = {**(out._fw or {}), level: total}
     if out._node is not None and out._node.out is not None:
-        out._node.out_fw = out._fw
+        node_extra(out._node).out_fw = out._fw
     return out
 
 

@@ -35,14 +35,15 @@ class Tensor:
     # leaf). _vc: version counter, a one-element list shared with views, made
     # only when first needed (None reads as version 0), so that most tensors
     # never allocate one. _fw: forward-mode tangents, {level: Tensor}, or
-    # None. _base: the tensor whose memory a view (or detach()) shares, or
-    # None. Every slot is set when a tensor is made (``_wrap``): a class with a
+    # None. _grad: the accumulated gradient. _rare: the fields few tensors set
+    # (a view's base, hooks, retain_grad: see ``Rare``), or None, as for nearly
+    # every tensor an op makes: one store instead of four per tensor made.
+    # Every slot is set when a tensor is made (``_wrap``): a class with a
     # ``__getattr__`` (lazy defaults) would make CPython 3.11 skip its
-    # specialized attribute access on every ``t._data`` of the hot path.
-    __slots__ = (
-        "_data", "_node", "_requires_grad", "_vc", "_fw", "_base",
-        "_grad", "_hooks", "_retains_grad", "_view_version", "__weakref__",
-    )
+    # specialized attribute access on every ``t._data`` of the hot path, and a
+    # ``__dict__`` for rare fields costs more per tensor than the stores it saves.
+    __slots__ = ("_data", "_node", "_requires_grad", "_vc", "_fw", "_grad", "_rare",
+                 "__weakref__")
 
     __array_priority__ = 1000
     # Until wengert.numpy installs the real protocols (wengert.numpy._protocols:
@@ -58,10 +59,8 @@ class Tensor:
         self._requires_grad = False
         self._vc = None
         self._fw = None
-        self._base = None
-        self._grad = self._hooks = None
-        self._retains_grad = False
-        self._view_version = 0
+        self._grad = None
+        self._rare = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -112,6 +111,12 @@ class Tensor:
     def grad_fn(self):
         """The tape entry (``Node``) that produced this tensor, or None for a leaf."""
         return self._node
+
+    @property
+    def _base(self) -> Tensor | None:
+        """The tensor whose memory this view (or ``detach()``) shares, or None."""
+        rare = self._rare
+        return None if rare is None else rare.base
 
     @property
     def _version(self) -> int:
@@ -169,14 +174,16 @@ class Tensor:
             if not self._requires_grad:
                 raise RuntimeError("retain_grad() on a tensor that does not require grad")
             return
-        if self._retains_grad:
+        rare = rare_fields(self)
+        if rare.retains_grad:
             return
-        self._retains_grad = True
+        rare.retains_grad = True
         self._node.register_hook(_RetainGrad(self))
 
     @property
     def retains_grad(self) -> bool:
-        return self._retains_grad
+        rare = self._rare
+        return rare is not None and rare.retains_grad
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` with this tensor's gradient during backward.
@@ -196,10 +203,11 @@ class Tensor:
             raise RuntimeError("register_hook on a tensor that does not require grad")
         if self._node is not None:
             return self._node.register_hook(hook)
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _RemovableHandle(self._hooks, hook)
+        rare = rare_fields(self)
+        if rare.hooks is None:
+            rare.hooks = []
+        rare.hooks.append(hook)
+        return _RemovableHandle(rare.hooks, hook)
 
     # -- leaving the graph --------------------------------------------------
     def detach(self) -> Tensor:
@@ -342,11 +350,37 @@ def _wrap(data, node=None, requires_grad=False) -> Tensor:
     t._requires_grad = requires_grad
     t._vc = None
     t._fw = None
-    t._base = None
-    t._grad = t._hooks = None
-    t._retains_grad = False
-    t._view_version = 0
+    t._grad = None
+    t._rare = None
     return t
+
+
+class Rare:
+    """The fields of a tensor that few tensors set, kept out of its own slots (``_rare``).
+
+    Attributes:
+        base: the tensor whose memory a view (or ``detach()``) shares, or None.
+        view_version: the version of the shared memory when the view was taken (or
+            last changed through the view itself); its history holds while they match.
+        hooks: a leaf's hooks (a non-leaf's are on its node), or None.
+        retains_grad: ``retain_grad()`` was called.
+    """
+
+    __slots__ = ("base", "view_version", "hooks", "retains_grad")
+
+    def __init__(self):
+        self.base = None
+        self.view_version = 0
+        self.hooks = None
+        self.retains_grad = False
+
+
+def rare_fields(t: Tensor) -> Rare:
+    """``t``'s rare fields, made on first use."""
+    rare = t._rare
+    if rare is None:
+        rare = t._rare = Rare()
+    return rare
 
 
 def version_counter(t: Tensor) -> list:
@@ -367,31 +401,39 @@ def bump_version(t: Tensor) -> None:
     counter = version_counter(t)
     counter[0] += 1
     last_change[0] = next(SEQ)
-    if t._base is not None:
-        t._view_version = counter[0]  # changed through itself: its history still holds
+    rare = t._rare
+    if rare is None:  # not a view (a .grad, a parameter): only its producer counts it
+        if t._node is not None:
+            t._node.mods += 1
+        return
+    if rare.base is not None:
+        rare.view_version = counter[0]  # changed through itself: its history still holds
     while t is not None:
         if t._node is not None:
             t._node.mods += 1
-        t = t._base
+        rare = t._rare
+        t = None if rare is None else rare.base
 
 
 def make_view(view: Tensor, base: Tensor) -> Tensor:
     """Mark ``view`` as sharing ``base``'s memory: one version counter for both."""
     view._vc = counter = version_counter(base)
-    view._base = base
-    view._view_version = counter[0]
+    rare = rare_fields(view)
+    rare.base, rare.view_version = base, counter[0]
     return view
 
 
 def check_view_is_current(t: Tensor) -> None:
-    """Refuse to record an op on a view whose base changed in place since it was taken.
+    """Refuse to record an op on a view whose base changed in place since it was taken
+    (called for a tensor with rare fields: a view has them).
 
     Its tape entry (``base[index]``, ``base.reshape(...)``) describes the old
     values; PyTorch replays the view, wengert asks for it to be taken again.
     """
-    if t._base is not None and t._vc[0] != t._view_version:
+    rare = t._rare
+    if rare is not None and rare.base is not None and t._vc[0] != rare.view_version:
         raise RuntimeError(
-            f"this view (shape {t.shape}) of a tensor of shape {t._base.shape} was taken "
+            f"this view (shape {t.shape}) of a tensor of shape {rare.base.shape} was taken "
             "before its base was changed in place, so its recorded history is out of date. "
             "Take the view again after the in-place change (e.g. v = y[0:2] after y.mul_(2)).")
 

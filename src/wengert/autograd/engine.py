@@ -297,7 +297,7 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
     # The last real dtype a cotangent had: an identity test instead of hashing a dtype
     # (NumPy does not cache its hash: 400 instructions) to see that it is not complex.
     real = None
-    map_types, plans_get = LINEAR_MAP_TYPES, _PLANS.get
+    map_types = LINEAR_MAP_TYPES
     node_type, array_type, int_type = Node, ndarray, int  # (a local is read faster)
     changed = last_change
     targeted = bool(capture_nodes) or needed is not None
@@ -321,22 +321,29 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             node = heapreplace(heap, (-nxt.seq, nxt))[1]
             ct = pop(node)
         nxt = None
-        parents = node.ps
-        if parents == 1:  # stored inline (see Node)
+        # The parents and the saved values are stored inline for one or two inputs (see
+        # Node): ``args``, the rule's saved arguments, is None while they are ``node.s0``
+        # and ``node.s1`` as stored (a check below may hand over others).
+        ps = node.ps
+        if ps == 1:
             parents = (node.p0,)
-        elif parents == 2:
+            args = None
+        elif ps == 2:
             parents = (node.p0, node.p1)
-        elif parents is None:
+            args = None
+        elif ps is None:
             raise _freed_error(node, caller)
-        if node.hooks is not None:
-            ct = _run_hooks(node.hooks, ct, create_graph)
+        else:
+            parents, args = ps, node.s0
+        if node.extra is not None and node.extra.hooks is not None:
+            ct = _run_hooks(node.extra.hooks, ct, create_graph)
         if targeted:  # grad(...) or backward(inputs=...)
             if node in capture_nodes:
                 capture_nodes[node] = ct
             if needed is not None and node not in needed:
                 continue  # not run: another pass may still need it
         prim = node.prim
-        args, versions, out = node.saved, node.versions, node.out
+        versions, out = node.versions, node.out
         if (versions is None or type(versions) is tuple) and not create_graph and (
                 out is None or type(out) is not Packed):
             # Raw arrays (or nothing) saved: check them only if something changed in
@@ -356,33 +363,40 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
                     out = out.unpack()
                 if create_graph:
                     out = _wrap(out, node, True)
-                    out._fw = node.out_fw
+                    out._fw = None if node.extra is None else node.extra.out_fw
         else:  # TensorVersions: _unpack_saved's common case, inlined
+            if args is None:
+                saved = [node.s0, node.s1] if ps == 2 else [node.s0]
+            else:
+                saved = list(args)
             for i, v in enumerate(versions):
                 if v is None:
                     continue
-                s = args[i]
+                s = saved[i]
                 if type(s) in TENSOR_TYPES:  # a leaf, a view or a constant tensor
                     vc = s._vc
                     if vc is not None and vc[0] != v:
                         _unpack_saved(node, False)  # raises, naming the value
-                    if args is node.saved:
-                        args = list(args)
-                    args[i] = s._data
+                    saved[i] = s._data
                 elif parents[i].mods != v:
                     _unpack_saved(node, False)  # raises
             if out is not None and node.mods:
                 _unpack_saved(node, False)  # raises: the saved output changed
+            args = saved
         # The rules (with the maps known without a call, see KNOWN_RULES) and how to
         # call them: most take one or two saved values, and a call with them spelled
         # out costs less than one with ``*args`` (no argument tuple built per call).
-        rules, arity = plans_get(prim.rule) or _plan(prim)
+        rules, arity = prim.plan or _plan(prim)
         if arity <= 0:  # params, a residual, or variadic
+            if args is None:
+                args = node.saved
             if node.params:
                 args = (*args, *node.params)
             if prim.residual is not None:  # handed over once, and only to a first-order pass
-                args = (*args, None if create_graph else node.residual)
-                node.residual = None
+                extra = node.extra
+                args = (*args, None if create_graph or extra is None else extra.residual)
+                if extra is not None:
+                    extra.residual = None
         meta = node.meta
         m0 = g0 = None  # the first edge's map and gradient, for a second edge to the same value
         i = -1
@@ -395,36 +409,40 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             else:
                 m = rules[i]
                 if type(m) is int_type:  # the multiplier is a saved value (or the output)
-                    m = args[m] if m >= 0 else out
-                elif type(m) not in map_types:
-                    if arity == 2:
-                        m = m(ns, out, args[0], args[1])
-                    elif arity == 1:
-                        m = m(ns, out, args[0])
-                    else:
+                    m = out if m < 0 else (node.s1 if m else node.s0) if args is None else args[m]
+                elif m is not IDENTITY and type(m) not in map_types:
+                    if args is not None:  # (arity 1 or 2 below: the values inline)
                         m = m(ns, out, *args)
-            if m is None:
-                continue
-            if i and m is m0 and parent is parents[0]:
-                g = g0  # x * x: the same map to the same value pulls back the same array
-            else:
-                if type(m) in map_types:
-                    g = ct if m is IDENTITY else -ct if m is NEGATE else m.transpose(ns, ct)
-                elif type(ct) is array_type and ct.dtype is real:
-                    g = ct * m
-                elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
-                    g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
-                    if type(ct) is ndarray:
-                        real = ct.dtype
-                else:  # a complex multiplier pulls back conjugated (see autograd.linear)
-                    g = ct * conj(ns, m)
+                    elif arity == 2:
+                        m = m(ns, out, node.s0, node.s1)
+                    else:
+                        m = m(ns, out, node.s0)
+            if m is IDENTITY:  # (add's and sub's first input: nothing to apply)
+                g = ct
                 if meta is not None and meta[i] is not None:
-                    shape, dtype = meta[i]
-                    g = ns.sum_to(g, shape)
-                    if g.dtype != dtype:
-                        g = ns.astype(g, dtype)
-                m0 = m
-                g0 = g
+                    g = _summed_back(ns, g, meta[i])
+            else:
+                if m is None:
+                    continue
+                if i and m is m0 and parent is parents[0]:
+                    g = g0  # x * x: the same map to the same value pulls back the same array
+                else:
+                    # (an array is a multiplier: tested first, it spares most edges the set
+                    # lookup that tells a map from a multiplier)
+                    if type(m) is not array_type and type(m) in map_types:
+                        g = -ct if m is NEGATE else m.transpose(ns, ct)
+                    elif type(ct) is array_type and ct.dtype is real:
+                        g = ct * m
+                    elif type(ct) in real_scalars or ct.dtype not in complex_dtypes:
+                        g = ct * m  # (NumPy scalars' .dtype is slow: their type says it first)
+                        if type(ct) is ndarray:
+                            real = ct.dtype
+                    else:  # a complex multiplier pulls back conjugated (see autograd.linear)
+                        g = ct * conj(ns, m)
+                    if meta is not None and meta[i] is not None:
+                        g = _summed_back(ns, g, meta[i])
+                    m0 = m
+                    g0 = g
             if on_edge is not None:
                 on_edge(node, i, parent, g)
             prev = nxt_ct if parent is nxt else get(parent)
@@ -455,28 +473,34 @@ def _reverse_pass(cts, ns, create_graph, retain_graph, needed, wanted, capture_n
             node.ps = None
             node.p0 = None
             node.p1 = None
-            node.saved = None
+            node.s0 = None
+            node.s1 = None
             node.out = None
 
 
-_PLANS: dict = {}
-"""A primitive's rule tuple -> ``(rules, arity)`` for ``_reverse_pass``: per input its rule,
-or what the rule is known to return (``KNOWN_RULES``), and how to call the rules: with
-the saved values spelled out (arity 1 or 2), with ``*args`` after appending the params
-and the residual (0; also for 3 or more), or, for a variadic primitive (its one rule;
-not kept: custom Functions make one per class), ``rule(ns, i, out, *args)`` (-1)."""
+def _summed_back(ns, g, shape_dtype):
+    """The gradient ``g`` of a broadcast or promoted input, summed back to its shape and
+    cast to its dtype (``shape_dtype``: the node's ``meta`` entry for it)."""
+    shape, dtype = shape_dtype
+    g = ns.sum_to(g, shape)
+    return ns.astype(g, dtype) if g.dtype != dtype else g
 
 
 def _plan(prim):
+    """``prim.plan``, made on first use: ``(rules, arity)`` for ``_reverse_pass``: per input
+    its rule, or what the rule is known to return (``KNOWN_RULES``), and how to call the
+    rules: with the saved values spelled out (arity 1 or 2), with ``*args`` (3 or more
+    inputs; 0: after appending the params and the residual), or, for a variadic
+    primitive (its one rule), ``rule(ns, i, out, *args)`` (-1). Kept on the primitive (a
+    slot read per node; a dict keyed by the rule tuple hashed the tuple every time), which
+    drops it when any of its fields is set again (``Primitive.__setattr__``)."""
     rule = prim.rule
     if prim.variadic:
-        return rule, -1
-    rules = tuple(KNOWN_RULES.get(r, r) for r in rule)
-    arity = 0 if prim.n_params or prim.residual else len(rules)
-    plan = _PLANS.get(rule)
-    if plan is not None and plan[1] != arity:  # one rule tuple, two kinds of primitive
-        arity = 0
-    plan = _PLANS[rule] = (rules, arity)
+        plan = (rule, -1)
+    else:
+        rules = tuple(KNOWN_RULES.get(r, r) for r in rule)
+        plan = (rules, 0 if prim.n_params or prim.residual else len(rules))
+    prim.plan = plan
     return plan
 
 
@@ -561,8 +585,9 @@ def _accumulate_leaves(cts, create_graph, handed_out: set):
     for leaf, g in cts.items():
         if type(leaf) is Node:  # a pruned branch that received a cotangent
             continue
-        if leaf._hooks is not None:
-            g = _run_hooks(leaf._hooks, g, create_graph)
+        rare = leaf._rare  # (its hooks: see Tensor._rare)
+        if rare is not None and rare.hooks is not None:
+            g = _run_hooks(rare.hooks, g, create_graph)
         if create_graph:
             if g.dtype != leaf._data.dtype:
                 g = g.to(leaf._data.dtype)
@@ -603,8 +628,9 @@ def _gather(targets, edges, cts, capture_nodes, create_graph, allow_unused):
     result = []
     for i, (t, edge) in enumerate(zip(targets, edges)):
         g = capture_nodes.get(edge) if type(edge) is Node else cts.get(edge)
-        if g is not None and type(edge) is not Node and t._hooks is not None:
-            g = _run_hooks(t._hooks, g, create_graph)  # a leaf's hooks run in grad() too
+        if g is not None and type(edge) is not Node and t._rare is not None and (
+                t._rare.hooks is not None):
+            g = _run_hooks(t._rare.hooks, g, create_graph)  # a leaf's hooks run in grad() too
         if g is None:
             if not allow_unused:
                 raise RuntimeError(

@@ -50,7 +50,14 @@ class Node:
             when only its shape and dtype are needed, else ``None``. A raw
             array keeps no tensor alive (its producer's ``mods`` counts in-place
             changes to it): that halves the objects a long graph holds, which
-            the garbage collector walks.
+            the garbage collector walks. ``None`` once freed. Stored inline like
+            the parents (see ``s0``), so this is a property.
+        s0, s1: the storage of ``saved``. For a node of one or two inputs (``ps``
+            is 1 or 2) the saved values themselves (``s1`` is ``None`` for one
+            input); otherwise ``s0`` is the tuple of saved values. A tuple per
+            node cost an allocation per op, and one that holds a tensor (``x *
+            w`` saves the leaf ``w``) stays tracked by the cyclic collector: a
+            quarter more objects for it to walk in a long chain.
         versions: per saved value, the version it had when saved (checked by
             the engine: a value changed in place since then is refused); for a
             raw array that is its producer's ``mods`` count. A ``TensorVersions``
@@ -61,16 +68,18 @@ class Node:
         meta: ``(shape, dtype)`` per input where broadcasting or type promotion
             made the input differ from the output, so the engine can sum the
             cotangent back down and cast it; ``None`` when none did.
-        residual: what the primitive's forward computation handed over for its
-            rule (see ``Primitive``'s ``residual``), until a backward pass takes it.
+        extra: the fields few nodes set (a ``NodeExtra``: hooks, the forward-mode
+            tangents of a saved output, a residual), or ``None``, as for nearly every
+            node: one store per op instead of three. ``hooks``, ``out_fw`` and
+            ``residual`` read them (``None`` when unset).
         seq: creation order. Parents are always created before their children,
             so decreasing ``seq`` is a reverse topological order, and it fixes
             the order in which gradients are summed (deterministic results).
     """
 
     __slots__ = (
-        "prim", "p0", "p1", "ps", "saved", "versions", "params", "out", "mods",
-        "meta", "seq", "hooks", "out_fw", "residual", "__weakref__",
+        "prim", "p0", "p1", "ps", "s0", "s1", "versions", "params", "out", "mods",
+        "meta", "seq", "extra", "__weakref__",
     )
 
     # No ``__init__``: ``Node()`` is a blank entry for the recording paths to fill in
@@ -79,10 +88,10 @@ class Node:
 
     @classmethod
     def make(cls, prim, parents, saved, versions, params, out, meta) -> Node:
-        """A tape entry with these fields (and no hooks, no tangent, no residual)."""
+        """A tape entry with these fields (and no hooks, no tangents, no residual)."""
         self = cls()
         self.prim = prim
-        self.parents = parents
+        self.parents = parents  # (first: it says how ``saved`` is stored)
         self.saved = saved
         self.versions = versions
         self.params = params
@@ -90,9 +99,7 @@ class Node:
         self.mods = 0
         self.meta = meta
         self.seq = next(SEQ)
-        self.hooks = None
-        self.out_fw = None
-        self.residual = None
+        self.extra = None
         return self
 
     @property
@@ -110,6 +117,44 @@ class Node:
         else:
             self.ps, self.p0, self.p1 = None if parents is None else tuple(parents), None, None
 
+    @property
+    def saved(self):
+        ps = self.ps
+        if type(ps) is int:
+            return (self.s0,) if ps == 1 else (self.s0, self.s1)
+        return None if ps is None else self.s0
+
+    @saved.setter
+    def saved(self, saved):
+        """Store ``saved`` (one value per parent) the way ``parents`` is stored: set
+        ``parents`` first. ``None`` drops the values."""
+        ps = self.ps
+        if saved is None:
+            self.s0 = self.s1 = None
+        elif type(ps) is int:
+            self.s0, self.s1 = saved[0], saved[1] if ps == 2 else None
+        else:
+            self.s0, self.s1 = tuple(saved), None
+
+    @property
+    def hooks(self) -> list | None:
+        """Hooks on this node's output gradient (``register_hook``), or None."""
+        extra = self.extra
+        return None if extra is None else extra.hooks
+
+    @property
+    def out_fw(self) -> dict | None:
+        """The forward-mode tangents of the saved output, ``{level: tangent}``, or None."""
+        extra = self.extra
+        return None if extra is None else extra.out_fw
+
+    @property
+    def residual(self):
+        """What the primitive's forward computation handed over for its rule (see
+        ``Primitive``'s ``residual``), until a backward pass takes it; else None."""
+        extra = self.extra
+        return None if extra is None else extra.residual
+
     # -- PyTorch-compatible introspection ---------------------------------
     def name(self) -> str:
         # snake_case primitive names become CamelCase; a custom Function's class name
@@ -124,13 +169,39 @@ class Node:
 
     def register_hook(self, hook):
         """Hook ``hook(grad_output) -> new grad or None`` on this node's output gradient."""
-        if self.hooks is None:
-            self.hooks = []
-        self.hooks.append(hook)
-        return _RemovableHandle(self.hooks, hook)
+        extra = node_extra(self)
+        if extra.hooks is None:
+            extra.hooks = []
+        extra.hooks.append(hook)
+        return _RemovableHandle(extra.hooks, hook)
 
     def __repr__(self):
         return f"<{self.name()} #{self.seq}>"
+
+
+class NodeExtra:
+    """The fields of a tape entry that few entries set (``Node.extra``).
+
+    Attributes:
+        hooks: hooks on the node's output gradient (``register_hook``), or None.
+        out_fw: the forward-mode tangents of the saved output, for a backward pass
+            that records itself (forward-over-reverse), or None.
+        residual: what the primitive's forward computation handed over for its rule
+            (see ``Primitive``'s ``residual``), until a backward pass takes it.
+    """
+
+    __slots__ = ("hooks", "out_fw", "residual")
+
+    def __init__(self):
+        self.hooks = self.out_fw = self.residual = None
+
+
+def node_extra(node: Node) -> NodeExtra:
+    """``node``'s rarely set fields, made on first use."""
+    extra = node.extra
+    if extra is None:
+        extra = node.extra = NodeExtra()
+    return extra
 
 
 class _RemovableHandle:

@@ -127,8 +127,10 @@ class Tape:
     def pullable(self) -> bool:
         """Whether ``pull`` gives what the engine would: no tensor hooks on the tape and
         no one watching each gradient (anomaly mode, a trace), which need them one by one."""
-        return (_edge_hook() is None and all(node.hooks is None for node in self.order)
-                and all(type(e) is Node or e._hooks is None for e in self.inputs))
+        return (_edge_hook() is None
+                and all(node.extra is None or node.extra.hooks is None for node in self.order)
+                and all(type(e) is Node or e._rare is None or e._rare.hooks is None
+                        for e in self.inputs))
 
     def pull(self, cotangents) -> list:
         """Input cotangents for output ``cotangents`` (raw arrays, each with a leading

@@ -56,7 +56,7 @@ def commit(target: Tensor, result: Tensor, op: str) -> Tensor:
             "(base[index] = value is differentiable), or clone() the view first.")
     if node is not None:
         _snapshot_saved(node, target)
-    if target._retains_grad and node is not None:
+    if node is not None and target.retains_grad:
         _move_retain_hook(target, node)
     data = target._data
     if isinstance(data, np.ndarray):
