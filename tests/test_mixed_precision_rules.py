@@ -34,6 +34,17 @@ def test_the_result_and_the_gradients_dtypes(da, db, out):
         np.testing.assert_array_equal(x.grad.numpy(), np.array([3, 4], dtype=da))
 
 
+@pytest.mark.parametrize("name", ["atan2", "hypot", "logaddexp", "copysign", "div"])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.bool_])
+def test_a_floating_binary_op_of_small_integers_computes_in_the_default_float(name, dtype):
+    a = np.array([1, 0, 1] if dtype is np.bool_ else [3, 0, 7], dtype=dtype)
+    b = np.array([1, 1, 1] if dtype is np.bool_ else [7, 5, 3], dtype=dtype)
+    f = np.divide if name == "div" else getattr(np, {"atan2": "arctan2"}.get(name, name))
+    out = getattr(wg, name)(wg.tensor(a), wg.tensor(b))
+    assert out.dtype == wg.float32  # computed in float32, not in NumPy's float16
+    np.testing.assert_array_equal(out.numpy(), f(a.astype(np.float32), b.astype(np.float32)))
+
+
 def test_matches_pytorch():
     torch = pytest.importorskip("torch")
     a = np.array([7.0, 5.0, 3.0], dtype=np.float16)

@@ -25,14 +25,6 @@ def test_xlogy_takes_the_log_in_the_result_dtype():
         np.testing.assert_allclose(w.numpy(), t.numpy(), rtol=2e-7)
 
 
-_CENTRAL = ("the fix is central, in src/wengert/_primitive.py (owned by another agent): "
-            "unary_fn/binary_fn must convert integer and bool inputs to the default float "
-            "dtype BEFORE impl (NumPy computes int8/uint8/bool in float16), and promote() "
-            "must convert two floating operands of different dtypes to the common one (rules "
-            "such as pow's log(x) run on the narrower input)")
-
-
-@pytest.mark.xfail(strict=True, reason=_CENTRAL)
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.bool_, np.int16])
 @pytest.mark.parametrize("name", ["exp", "sin", "tanh", "log1p"])
 def test_unary_of_small_integers_computes_in_the_default_float(name, dtype):

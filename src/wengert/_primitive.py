@@ -306,10 +306,13 @@ def unary_fn(prim: Primitive, floating: bool = False):
             x = _as_tensor(x)
         if x._fw is not None:
             return _bind_dual(prim, (x,), ())
+        xd = x._data
+        if floating and not x._requires_grad and xd.dtype.kind in "biu":
+            xd = _in_default_float(xd)
         try:
-            out = impl(x._data)
+            out = impl(xd)
         except (ValueError, TypeError) as e:
-            raise op_error(prim, (x._data,), e) from None
+            raise op_error(prim, (xd,), e) from None
         t = _new(Tensor)  # _wrap, inlined (a statement per store: cheaper than chained ones)
         t._data = out
         t._vc = None
@@ -319,8 +322,6 @@ def unary_fn(prim: Primitive, floating: bool = False):
         if not (x._requires_grad and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False
-            if floating and x._data.dtype.kind in "biu":  # (never true on the tape)
-                t._data = out.astype(get_default_dtype())
             if OBSERVERS:
                 _notify(prim, None, t, (x,))
             return t
@@ -455,6 +456,8 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
                         a = _cached_constant(a, bd.dtype)
                     ad = a
                     ra, rb = False, b._requires_grad
+        if floating and not (ra or rb) and _integral(ad) and _integral(bd):
+            ad, bd = _in_default_float(ad), _in_default_float(bd)
         try:
             out = impl(ad, bd)
         except (ValueError, TypeError, OverflowError) as e:
@@ -468,8 +471,6 @@ def binary_fn(prim: Primitive, floating: bool = False, array_constants: bool = F
         if not ((ra or rb) and (not _OFF or _mode.enabled) and differentiable):
             t._node = None
             t._requires_grad = False
-            if floating and _integral(ad) and _integral(bd):  # (never true on the tape)
-                t._data = out.astype(get_default_dtype())
             if OBSERVERS:
                 _notify(prim, None, t, (a, b))
             return t
@@ -590,6 +591,14 @@ def _as_array_data(t) -> None:
     it is taken: a scalar is immutable, so a "view" of it would be a copy."""
     if type(t) in TENSOR_TYPES and type(t._data) is not ndarray:
         t._data = np.asarray(t._data)
+
+
+def _in_default_float(x):
+    """An integer or bool operand of a floating op (``exp``, ``atan2``) in the default float
+    dtype, before the op: PyTorch computes in that dtype, where NumPy would pick float16
+    for int8, uint8 and bool (float32 for int16) and lose digits. A Python number stays
+    one (it takes the other operand's dtype)."""
+    return x.astype(get_default_dtype()) if hasattr(x, "astype") else x
 
 
 def _integral(x) -> bool:
