@@ -383,5 +383,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,  
     if reduction == "none":
         return per
     total = per.sum()
-    return total if reduction == "sum" else total / _counted_weight(x, t, wt)
+    if reduction == "sum":
+        return total
+    denom = _counted_weight(x, t, wt)
+    if denom:
+        return total / denom
+    with np.errstate(invalid="ignore", divide="ignore"):  # nothing counted: NaN, quietly
+        return total / denom
 
