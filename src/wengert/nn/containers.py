@@ -9,7 +9,44 @@ from collections.abc import Iterable, Iterator, Mapping
 from .module import Module
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: children named "0", "1", ... in call
+    order, and the list operations on them (PyTorch renumbers after each change)."""
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        _replace(self, list(self._modules)[_index(index, len(self))], module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __delitem__(self, index) -> None:
+        _delete(self, index)
+
+    def pop(self, index: int = -1) -> Module:
+        module = self[index]
+        del self[index]
+        return module
+
+    def append(self, module: Module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]):
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module):
+        items = list(self._modules.values())
+        items.insert(index, module)
+        _renumber(self, items)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after the other; children are named "0", "1", ...
 
     >>> import wengert as wg
@@ -39,40 +76,8 @@ class Sequential(Module):
             return Sequential(OrderedDict(list(self._modules.items())[index]))
         return list(self._modules.values())[_index(index, len(self))]
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        _replace(self, list(self._modules)[_index(index, len(self))], module)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def __delitem__(self, index) -> None:
-        _delete(self, index)
-
-    def pop(self, index: int = -1) -> Module:
-        module = self[index]
-        del self[index]
-        return module
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> Sequential:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        _renumber(self, items)
-        return self
-
-
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found (no ``forward``)."""
 
     def __init__(self, modules: Iterable[Module] | None = None):
@@ -84,39 +89,11 @@ class ModuleList(Module):
             return ModuleList(list(self._modules.values())[index])
         return self._modules[str(_index(index, len(self)))]
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        _replace(self, str(_index(index, len(self))), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def __delitem__(self, index) -> None:
-        _delete(self, index)
-
-    def pop(self, index: int = -1) -> Module:
-        module = self[index]
-        del self[index]
-        return module
-
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList([*self, *other])
 
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        _renumber(self, items)
+    def insert(self, index: int, module: Module) -> None:  # (PyTorch's returns None here)
+        super().insert(index, module)
 
 
 class ModuleDict(Module):
