@@ -37,10 +37,8 @@ def _cases():
             yield pytest.param("nll_loss", case)
 
 
-@pytest.mark.parametrize("fn, case", list(_cases()))
+@pytest.mark.parametrize("fn, case", [p for p in _cases() if set(p.values[1]["target"]) == {-100}])
 def test_every_target_ignored_gives_nan_and_zero_gradient(fn, case):
-    if set(case["target"]) != {-100}:
-        pytest.skip("not an all-ignored case")
     loss, grad = _run(wg, fn, case)
     assert np.isnan(loss)
     assert np.array_equal(grad, np.zeros_like(X)) and not np.signbit(grad).any()
