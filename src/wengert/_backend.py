@@ -131,6 +131,20 @@ ONES = _Ones()
 """``ONES[dtype]``: a shared read-only 0-d 1 of ``dtype``, for hot paths that would
 otherwise make one per call (``np.ones`` or a Python 1 converted by each ufunc call)."""
 
+_ONES_VECTORS: dict = {}
+
+
+def ones_vector(n: int, dtype) -> np.ndarray:
+    """A shared read-only vector of ``n`` ones of ``dtype`` (``linear``'s bias gradient is
+    ``ones @ rows``: ``np.ones`` per call costs as much as the product on a small layer)."""
+    ones = _ONES_VECTORS.get((n, dtype))
+    if ones is None:
+        if len(_ONES_VECTORS) > 64:  # ever-new batch sizes: don't keep them all
+            _ONES_VECTORS.clear()
+        ones = _ONES_VECTORS[(n, dtype)] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
+
 
 def shares_memory(out, x) -> bool:
     """Whether ``out`` is a view of ``x``'s memory (NumPy's cheap, conservative test)."""

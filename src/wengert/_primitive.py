@@ -630,17 +630,17 @@ def promote(a: Tensor, b: Tensor):
     ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
     if ca + cb == 5:  # floating and complex
         dtype = _complex_promotion(a, b) if ca == 3 else _complex_promotion(b, a)
-        return (a if da == dtype else a.to(dtype)), (b if db == dtype else b.to(dtype))
-    if ca != cb:
-        return (a, b.to(da)) if ca > cb else (a.to(db), b)
-    if a._data.ndim == 0 and b._data.ndim:
-        return a.to(db), b
-    if b._data.ndim == 0 and a._data.ndim:
-        return a, b.to(da)
-    # The common dtype given to both before the op (not left to NumPy's loop), so that a
-    # rule reading the narrower input (pow's log(x) of a float16 x) runs at the result's
-    # precision, as PyTorch's does.
-    dtype = np.promote_types(da, db)
+    elif ca != cb:
+        dtype = da if ca > cb else db
+    elif a._data.ndim == 0 and b._data.ndim:
+        dtype = db
+    elif b._data.ndim == 0 and a._data.ndim:
+        dtype = da
+    else:
+        dtype = np.promote_types(da, db)
+    # Both operands are given the common dtype before the op (not left to NumPy's loop),
+    # so that a rule reading the narrower input (pow's log(x) of a float16 x) runs at the
+    # result's precision, as PyTorch's does.
     return (a if da == dtype else a.to(dtype)), (b if db == dtype else b.to(dtype))
 
 

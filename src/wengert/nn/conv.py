@@ -4,6 +4,7 @@ initialization and ``padding_mode``."""
 from __future__ import annotations
 
 from . import functional as F
+from .functional.conv import _padding
 from .linear import _reset, _weight_and_bias
 from .module import Module
 
@@ -41,9 +42,8 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation, self.output_padding = _tuple(dilation, n), _tuple(output_padding, n)
         self.padding_mode = padding_mode
-        if padding == "same" and any(st != 1 for st in self.stride):
-            raise ValueError(f"{name}: padding='same' is not supported for strided "
-                             f"convolutions (stride={self.stride}); pad explicitly instead")
+        if isinstance(padding, str):  # (a strided 'same' is refused here, as PyTorch does)
+            _padding(padding, n, self.kernel_size, self.dilation, self.stride, name)
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups))
         _weight_and_bias(self, (*shape, *self.kernel_size), out_channels, bias, dtype)
@@ -73,13 +73,12 @@ class _Conv(_ConvNd):
         if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
-        if self.padding == "valid":
-            pad = (0, 0) * self._dims
-        elif self.padding == "same":  # PyTorch's split: the odd element on the right
-            pad = tuple(v for d, k in zip(reversed(self.dilation), reversed(self.kernel_size))
-                        for v in (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2))
-        else:
-            pad = tuple(p for p in reversed(self.padding) for _ in range(2))
+        # The convolution's own padding, done by F.pad in the mode: (lo, hi) per dimension
+        # ('same': PyTorch's split), in F.pad's order (the last dimension first).
+        pairs = ([(p, p) for p in self.padding] if not isinstance(self.padding, str) else
+                 _padding(self.padding, self._dims, self.kernel_size, self.dilation,
+                          self.stride, type(self).__name__))
+        pad = tuple(v for pair in reversed(pairs) for v in pair)
         return conv(F.pad(input, pad, mode=self.padding_mode), self.weight, self.bias,
                     self.stride, 0, self.dilation, self.groups)
 

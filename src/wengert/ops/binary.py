@@ -226,8 +226,6 @@ logaddexp2 = _declare(
 
 def _xlogy(x, y):
     dtype = np.result_type(x, y)  # a Python number on one side takes the other's dtype
-    if dtype.kind == "f" and getattr(y, "dtype", dtype) != dtype:
-        y = y.astype(dtype)  # log in the result's precision (not float16 for a float16 y)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = x * np.log(y)
     out = np.where((x == 0) & ~np.isnan(y), 0, out)  # 0 * log(0) = 0, but NaN stays NaN

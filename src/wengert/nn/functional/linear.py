@@ -10,8 +10,7 @@ first work out how operands broadcast.
 
 from __future__ import annotations
 
-import numpy as np
-
+from ..._backend import ones_vector
 from ..._primitive import FAST, SPEC, VALUE, Primitive, bind
 from ..._tensor import TENSOR_TYPES, Tensor
 from ...autograd.linear import BroadcastTo, LinearMap, conj
@@ -74,26 +73,11 @@ class _BiasMap(BroadcastTo):
         if len(ct.shape) < 2 or self.in_shape != (n,):  # one row, or a () or (1,) bias
             return ns.sum_to(ct, self.in_shape)
         rows = ct if len(ct.shape) == 2 else ns.reshape(ct, (-1, n))
-        return ns.matmul(_ones(rows.shape[0], _dtype(rows)), rows)
+        return ns.matmul(ones_vector(rows.shape[0], _dtype(rows)), rows)
 
 
 def _dtype(a):
     return a.dtype if type(a) not in TENSOR_TYPES else a._data.dtype
-
-
-_ONES: dict = {}
-
-
-def _ones(n, dtype):
-    """A read-only vector of ``n`` ones (made once per batch size: ``np.ones`` costs as
-    much as the product it feeds on a small layer)."""
-    ones = _ONES.get((n, dtype))
-    if ones is None:
-        if len(_ONES) > 64:  # ever-new batch sizes: don't keep them all
-            _ONES.clear()
-        ones = _ONES[(n, dtype)] = np.ones(n, dtype)
-        ones.flags.writeable = False
-    return ones
 
 
 def _out_shape(x, w):

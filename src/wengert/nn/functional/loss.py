@@ -80,12 +80,10 @@ def _weighted(loss, weight, op, reduction, by_weight=False, broadcast=False):
         except ValueError:
             fits = False
         if not fits:
+            fix = (f": give it that shape, or one that broadcasts to it (one weight per "
+                   f"class: ({loss.shape[-1]},))") if loss.shape else ""
             raise ValueError(f"{op}: weight of shape {w.shape} does not broadcast to the "
-                             f"input's shape {loss.shape}: give it that shape, or one that "
-                             f"broadcasts to it (one weight per class: ({loss.shape[-1]},))"
-                             if loss.shape else
-                             f"{op}: weight of shape {w.shape} does not broadcast to the "
-                             f"input's shape ()")
+                             f"input's shape {loss.shape}{fix}")
     elif w.shape != loss.shape:
         raise ValueError(f"{op}: weight must have the input's shape {loss.shape}, got "
                          f"{w.shape}")
